@@ -1,0 +1,51 @@
+# Comptoir: `make run` and `make test` are the only set-up commands.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONPATH := site
+# Links printed and e-mailed by the dev server point at the port it listens on.
+export SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
+
+.PHONY: run install migrate demo serve test e2e bench lint messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo
+
+serve:
+	@echo "Serving Comptoir with Daphne on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	DJANGO_SETTINGS_MODULE=comptoir.settings.dev $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) comptoir.asgi:application
+
+run: demo serve
+
+test: install
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
+
+e2e: install
+	$(VENV)/bin/pytest -q tests/e2e
+
+bench: install
+	$(PY) bench/run.py
+	$(PY) bench/reviews.py
+	$(PY) bench/rewards.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static_collected

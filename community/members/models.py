@@ -1,0 +1,231 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class UserManager(BaseUserManager):
+    """Members sign in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account: a customer (member) or the retailer's staff.
+
+    The e-mail address is private; the display name is what others see.
+    """
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Shown publicly instead of your e-mail address."),
+    )
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Public profile address, made from the display name."),
+    )
+    avatar = models.ImageField(
+        _("avatar"),
+        upload_to="avatars/%Y/%m/",
+        blank=True,
+        help_text=_(
+            "Re-encoded on upload: JPEG, PNG or WEBP, 10 MB and 40 MP at most."
+        ),
+    )
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    home_store = models.ForeignKey(
+        "catalog.Store",
+        verbose_name=_("home store"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="home_members",
+    )
+    loyalty_card_number = models.CharField(
+        _("loyalty card number"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Links your in-store purchases to your account."),
+    )
+
+    trust_level = models.PositiveSmallIntegerField(
+        _("trust level"),
+        default=0,
+        choices=[
+            (0, _("0 · New")),
+            (1, _("1 · Basic")),
+            (2, _("2 · Member")),
+            (3, _("3 · Regular")),
+            (4, _("4 · Leader")),
+        ],
+        help_text=_(
+            "0 and 1 are premoderated; 2 publishes directly; 3 and 4 are granted "
+            "by staff."
+        ),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            # "Marie" and "marie" would be the same person to a reader.
+            models.UniqueConstraint(
+                Lower("display_name"),
+                name="members_user_display_name_ci_unique",
+                violation_error_message=_("This display name is already taken."),
+            ),
+        ]
+        indexes = [
+            # Sales from the tills name customers by e-mail in any case.
+            models.Index(Lower("email"), name="members_user_email_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """What other people see: never the e-mail address."""
+        return self.display_name or _("Member #%(id)s") % {"id": self.pk}
+
+
+class PostingRecord(models.Model):
+    """That a member posted something of one kind, and when: what the new-member
+    limits count. Written by content services after a successful post."""
+
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="posting_records"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("posting record")
+        verbose_name_plural = _("posting records")
+        indexes = [
+            models.Index(
+                fields=["member", "kind", "created_at"], name="posting_member_kind"
+            ),
+            models.Index(fields=["member", "created_at"], name="posting_member_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="group")
+class TrustSettings(BaseGenericSetting):
+    """When members move up a trust level, and what new members may do."""
+
+    level1_min_approved = models.PositiveIntegerField(
+        _("level 1: approved contributions"),
+        default=2,
+        help_text=_("Contributions approved by a moderator (or published)."),
+    )
+    level1_min_days = models.PositiveIntegerField(
+        _("level 1: days since joining"), default=1
+    )
+    level2_min_approved = models.PositiveIntegerField(
+        _("level 2: approved contributions"), default=10
+    )
+    level2_min_days = models.PositiveIntegerField(
+        _("level 2: days since joining"), default=15
+    )
+    level2_min_helpful_votes = models.PositiveIntegerField(
+        _("level 2: helpful votes received"),
+        default=5,
+        help_text=_("On the member's published reviews."),
+    )
+    new_posts_per_kind_first_day = models.PositiveIntegerField(
+        _("level 0: posts of each kind on the first day"),
+        default=3,
+        help_text=_("During the first 24 hours after joining (reviews, ideas…)."),
+    )
+    new_seconds_between_posts = models.PositiveIntegerField(
+        _("level 0: seconds between two posts"), default=30
+    )
+    new_links_allowed = models.BooleanField(
+        _("level 0: links allowed"),
+        default=False,
+        help_text=_("Links are always allowed from level 1."),
+    )
+    reports_to_hide = models.PositiveIntegerField(
+        _("reports that hide an item"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("From distinct members of trust level 1 or more."),
+    )
+    single_report_hide_level = models.PositiveSmallIntegerField(
+        _("trust level whose single report hides a new member's item"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("A report from this level or above hides a level 0 item at once."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("level1_min_approved"), FieldPanel("level1_min_days")],
+            heading=_("Promotion to level 1 · Basic"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("level2_min_approved"),
+                FieldPanel("level2_min_days"),
+                FieldPanel("level2_min_helpful_votes"),
+            ],
+            heading=_("Promotion to level 2 · Member (publishes without moderation)"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("new_posts_per_kind_first_day"),
+                FieldPanel("new_seconds_between_posts"),
+                FieldPanel("new_links_allowed"),
+            ],
+            heading=_("Limits for level 0 · New"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("reports_to_hide"), FieldPanel("single_report_hide_level")],
+            heading=_("Reports"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("trust levels")

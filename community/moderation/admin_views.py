@@ -1,0 +1,261 @@
+"""The moderation queue and histories in the Wagtail admin (moderators only).
+
+Wagtail wraps these views in its admin-access check; each view also requires the
+moderation permission. A PermissionDenied raised here becomes Wagtail's usual
+"no permission" redirect to the dashboard.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import DecisionForm, ItemDecisionForm, QueueFilterForm, SuspendForm
+from .models import RejectionReason, Suspension
+
+
+def _require_moderator(request) -> None:
+    if not services.user_can_moderate(request.user):
+        raise PermissionDenied(_("Only moderators may open the moderation queue."))
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _errors_to_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _service_error(request, error) -> None:
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
+
+
+@require_GET
+def queue(request):
+    """The open queue entries, oldest first, with filters and bulk actions."""
+    _require_moderator(request)
+    filter_form = QueueFilterForm(request.GET or None)
+    page = selectors.queue_page(
+        **filter_form.filters(), page_number=request.GET.get("p", 1)
+    )
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "moderation/admin/queue.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "filter_query": query.urlencode(),
+            "rejection_reasons": RejectionReason.choices,
+            "open_count": selectors.queue_open_count(),
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+def decide(request):
+    """Approve or reject the selected entries; bulk rejection asks to confirm."""
+    _require_moderator(request)
+    back = _back(request, reverse("moderation_admin:queue"))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(back)
+    data = form.cleaned_data
+    entries = selectors.queue_entries_by_ids(entry_ids=data["entries"])
+    if not entries:
+        messages.warning(
+            request, _("These items were already decided by another moderator.")
+        )
+        return redirect(back)
+    if data["action"] == "reject" and len(entries) > 1 and not data["confirmed"]:
+        return render(
+            request,
+            "moderation/admin/confirm_reject.html",
+            {
+                "entries": entries,
+                "reason_label": RejectionReason(data["reason"]).label,
+                "data": data,
+                "next_url": back,
+            },
+        )
+    try:
+        decisions = services.moderation_decide(
+            moderator=request.user,
+            entries_or_contents=entries,
+            action=data["action"],
+            reason=data["reason"] or None,
+            note=data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _service_error(request, error)
+        return redirect(back)
+    count = len(decisions)
+    if data["action"] == "approve":
+        text = ngettext("%(count)s item approved.", "%(count)s items approved.", count)
+    else:
+        text = ngettext("%(count)s item rejected.", "%(count)s items rejected.", count)
+    messages.success(request, text % {"count": count})
+    return redirect(back)
+
+
+def _content_or_404(content_type_id: int, object_id: int):
+    content = selectors.content_get(
+        content_type_id=content_type_id, object_id=object_id
+    )
+    if content is None:
+        raise Http404(_("No moderated content has this address."))
+    return content
+
+
+@require_GET
+def item_history(request, content_type_id: int, object_id: int):
+    """One item: its preview, status, reports and every decision on it."""
+    _require_moderator(request)
+    content = _content_or_404(content_type_id, object_id)
+    return render(
+        request,
+        "moderation/admin/item_history.html",
+        {
+            "content": content,
+            "content_type_id": content_type_id,
+            "author": content.moderation_author,
+            "open_entry": selectors.queue_entry_open_for(content=content),
+            "decisions": selectors.content_decisions(content=content)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "reports": selectors.content_reports(content=content)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "rejection_reasons": RejectionReason.choices,
+        },
+    )
+
+
+@require_POST
+def item_decide(request, content_type_id: int, object_id: int):
+    """Approve or reject one item from its history page (e.g. a hidden one)."""
+    _require_moderator(request)
+    content = _content_or_404(content_type_id, object_id)
+    back = reverse("moderation_admin:item_history", args=[content_type_id, object_id])
+    form = ItemDecisionForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        services.moderation_decide(
+            moderator=request.user,
+            entries_or_contents=[content],
+            action=data["action"],
+            reason=data["reason"] or None,
+            note=data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        _service_error(request, error)
+        return redirect(back)
+    if data["action"] == "approve":
+        messages.success(request, _("Approved: it is published."))
+    else:
+        messages.success(request, _("Rejected: the author has been told why."))
+    return redirect(back)
+
+
+def _member_or_404(member_id: int):
+    return get_object_or_404(get_user_model(), pk=member_id)
+
+
+def _member_history_render(request, member, suspend_form, status=200):
+    return render(
+        request,
+        "moderation/admin/member_history.html",
+        {
+            "member": member,
+            "active_suspension": selectors.member_active_suspension(member),
+            "suspensions": selectors.member_suspensions(member=member)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "decisions": selectors.member_decisions(member=member)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "reports_received": selectors.member_reports_received(member=member)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "reports_made": selectors.member_reports_made(member=member)[
+                : selectors.HISTORY_LIMIT
+            ],
+            "suspend_form": suspend_form,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def member_history(request, member_id: int):
+    """A member: suspension state, decisions received, reports, suspend form."""
+    _require_moderator(request)
+    member = _member_or_404(member_id)
+    return _member_history_render(request, member, SuspendForm())
+
+
+@require_POST
+def member_suspend(request, member_id: int):
+    """Suspend a member until a date, with a reason they are shown."""
+    _require_moderator(request)
+    member = _member_or_404(member_id)
+    form = SuspendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_suspend(
+                moderator=request.user,
+                member=member,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(member)s is suspended and has been told why.")
+                % {"member": member.public_name},
+            )
+            return redirect("moderation_admin:member_history", member_id=member.pk)
+    return _member_history_render(request, member, form, status=400)
+
+
+@require_POST
+def suspension_lift(request, suspension_id: int):
+    """End a member's suspension now."""
+    _require_moderator(request)
+    suspension = get_object_or_404(Suspension, pk=suspension_id)
+    back = reverse("moderation_admin:member_history", args=[suspension.member_id])
+    try:
+        services.suspension_lift(
+            moderator=request.user,
+            suspension=suspension,
+            note=request.POST.get("note", "")[: services.NOTE_MAX_LENGTH],
+        )
+    except ValidationError as error:
+        _service_error(request, error)
+    else:
+        messages.success(request, _("The suspension is lifted."))
+    return redirect(back)

@@ -1,0 +1,625 @@
+"""Writes of moderation: submit content, decide, report, suspend.
+
+Content apps call `content_submit` after saving an item (new or edited) and
+`content_withdraw` before deleting one. Moderators act through
+`moderation_decide`, `member_suspend` and `suspension_lift`; members through
+`report_create`. Every decision writes a `ModerationDecision` row; notifications
+and the live queue count leave only after the transaction commits.
+
+A content model may define `on_moderation_decision(self, *, action)`; it is called
+inside the transaction after each decision ("approve", "reject", "hide") so the
+content app can keep its aggregates right.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .live import queue_count_broadcast
+from .models import (
+    FIXABLE_REASONS,
+    ModeratedContent,
+    ModerationAction,
+    ModerationDecision,
+    ModerationStatus,
+    QueueEntry,
+    QueueReason,
+    RejectionReason,
+    Report,
+    ReportReason,
+    Suspension,
+)
+from .selectors import queue_open_count, reports_since_last_review
+
+logger = logging.getLogger(__name__)
+
+MODERATE_PERMISSION = "moderation.moderate_content"
+# Created by a data migration with that permission and Wagtail admin access.
+MODERATORS_GROUP = "Community moderators"
+# Members below this trust level are premoderated: their posts wait in the queue.
+PUBLISH_DIRECTLY_LEVEL = 2
+# Used when the trust settings (community.members.TrustSettings) are not there.
+REPORTS_TO_HIDE = 3
+SINGLE_REPORT_HIDE_LEVEL = 3
+# Only reports from members of this level or above count toward REPORTS_TO_HIDE.
+REPORT_COUNTS_FROM_LEVEL = 1
+NOTE_MAX_LENGTH = 1000
+
+APPROVE = "approve"
+REJECT = "reject"
+
+
+def user_can_moderate(user) -> bool:
+    """True for active users with the moderation permission (superusers have it)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(MODERATE_PERMISSION)
+    )
+
+
+# --- helpers shared by the services -------------------------------------------
+
+
+def _report_thresholds() -> tuple[int, int]:
+    """(reports that hide an item, level whose one report hides a level-0 item)."""
+    try:
+        from community.members.models import TrustSettings
+    except ImportError:
+        return REPORTS_TO_HIDE, SINGLE_REPORT_HIDE_LEVEL
+    trust = TrustSettings.load()
+    return trust.reports_to_hide, trust.single_report_hide_level
+
+
+def _notify(*, recipient, kind: str, title: str, body: str = "", url: str = ""):
+    # The notifications app writes the row in this transaction and sends the
+    # e-mail and live count only once it commits.
+    from community.notifications.services import notification_send
+
+    notification_send(
+        recipient=recipient, kind=kind, title=title, body=body, url=url, email=True
+    )
+
+
+def _premoderated(member) -> bool:
+    try:
+        from community.members.trust import member_is_premoderated
+    except ImportError:
+        return member.trust_level < PUBLISH_DIRECTLY_LEVEL
+    return member_is_premoderated(member=member)
+
+
+def _trust_refresh(member) -> None:
+    try:
+        from community.members.trust import member_trust_refresh
+    except ImportError:
+        return
+    member_trust_refresh(member=member)
+
+
+def _content_url(content) -> str:
+    get_url = getattr(content, "get_absolute_url", None)
+    return get_url() if get_url else ""
+
+
+def _content_label(content) -> str:
+    return _("%(kind)s “%(title)s”") % {
+        "kind": content._meta.verbose_name,
+        "title": str(content),
+    }
+
+
+def _broadcast_count_on_commit() -> None:
+    def send():
+        queue_count_broadcast(count=queue_open_count())
+
+    # robust: a channel layer that is down must not fail a committed decision.
+    transaction.on_commit(send, robust=True)
+
+
+def _queue_open(content: ModeratedContent, *, reason: str) -> QueueEntry:
+    """The content's open queue entry, opened now if there is none."""
+    content_type = ContentType.objects.get_for_model(content)
+    open_entries = QueueEntry.objects.filter(
+        content_type=content_type, object_id=content.pk, closed_at__isnull=True
+    )
+    entry = open_entries.first()
+    if entry is not None:
+        return entry
+    try:
+        with transaction.atomic():
+            entry = QueueEntry.objects.create(
+                content_type=content_type,
+                object_id=content.pk,
+                author=content.moderation_author,
+                reason=reason,
+            )
+    except IntegrityError:
+        # Opened by a concurrent request between our read and our insert.
+        return open_entries.get()
+    _broadcast_count_on_commit()
+    return entry
+
+
+def _queue_close(contents: Iterable[ModeratedContent]) -> int:
+    """Close the open entries of these contents; returns how many were open."""
+    by_type = defaultdict(list)
+    for content in contents:
+        by_type[ContentType.objects.get_for_model(content)].append(content.pk)
+    closed = 0
+    now = timezone.now()
+    for content_type, ids in by_type.items():
+        closed += QueueEntry.objects.filter(
+            content_type=content_type, object_id__in=ids, closed_at__isnull=True
+        ).update(closed_at=now)
+    if closed:
+        _broadcast_count_on_commit()
+    return closed
+
+
+def _status_set(content: ModeratedContent, status: str, *, now) -> None:
+    content.status = status
+    content.status_changed_at = now
+    if status == ModerationStatus.PUBLISHED and content.published_at is None:
+        content.published_at = now
+    if status != ModerationStatus.REJECTED:
+        content.rejection_reason = ""
+        content.rejection_note = ""
+    content.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "published_at",
+            "rejection_reason",
+            "rejection_note",
+        ]
+    )
+
+
+def _decision_log(
+    content,
+    *,
+    moderator,
+    action: str,
+    status_before: str,
+    reason: str = "",
+    note: str = "",
+    now,
+) -> ModerationDecision:
+    return ModerationDecision.objects.create(
+        content_type=ContentType.objects.get_for_model(content),
+        object_id=content.pk,
+        author=content.moderation_author,
+        moderator=moderator,
+        action=action,
+        reason=reason,
+        note=note,
+        status_before=status_before,
+        status_after=content.status,
+        decided_at=now,
+    )
+
+
+def _content_app_hook(content, *, action: str) -> None:
+    hook = getattr(content, "on_moderation_decision", None)
+    if hook is not None:
+        hook(action=action)
+
+
+# --- content apps ---------------------------------------------------------------
+
+
+def content_submit(*, content: ModeratedContent) -> ModeratedContent:
+    """Decide whether new or edited content waits in the queue or is published.
+
+    Authors below trust level 2 (staff apart) are premoderated: the item becomes
+    pending with an open queue entry (the existing one if it is already queued).
+    Others publish at once. An edit never unhides an item hidden by reports (it
+    stays hidden for the moderator), and an item rejected for a reason the author
+    cannot fix (spam, offensive, duplicate) cannot be resubmitted. Called by
+    content apps inside their own transaction after saving the content; suspension
+    and rate limits are checked before, by `member_posting_check`.
+    """
+    if (
+        content.status == ModerationStatus.REJECTED
+        and content.rejection_reason
+        and content.rejection_reason not in FIXABLE_REASONS
+    ):
+        raise ValidationError(
+            _("This was rejected as “%(reason)s” and cannot be resubmitted.")
+            % {"reason": content.get_rejection_reason_display()}
+        )
+    with transaction.atomic():
+        now = timezone.now()
+        if content.status == ModerationStatus.HIDDEN:
+            _queue_open(content, reason=QueueReason.FLAGGED)
+            return content
+        if _premoderated(content.moderation_author):
+            _status_set(content, ModerationStatus.PENDING, now=now)
+            _queue_open(content, reason=QueueReason.PENDING)
+        else:
+            _status_set(content, ModerationStatus.PUBLISHED, now=now)
+            # A premoderated item whose author was promoted meanwhile needs no
+            # moderator any more; a reported one still does.
+            closed = QueueEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(content),
+                object_id=content.pk,
+                closed_at__isnull=True,
+                reason=QueueReason.PENDING,
+            ).update(closed_at=now)
+            if closed:
+                _broadcast_count_on_commit()
+    return content
+
+
+def content_withdraw(*, content: ModeratedContent) -> int:
+    """Take content out of the queue because its author removed or deleted it.
+
+    Call it before deleting the row (the queue points at content by id and would
+    otherwise keep an entry for nothing). Returns how many entries were closed.
+    """
+    with transaction.atomic():
+        return _queue_close([content])
+
+
+# --- moderators -----------------------------------------------------------------
+
+
+def _contents_to_decide(entries_or_contents) -> tuple[list, set]:
+    """The content items, and the keys of those that were given as queue entries
+    (they are skipped if their entry was closed by another moderator meanwhile)."""
+    contents, from_entries = [], set()
+    for item in entries_or_contents:
+        if isinstance(item, QueueEntry):
+            if item.content is None:
+                continue
+            contents.append(item.content)
+            from_entries.add((item.content_type_id, item.object_id))
+        else:
+            contents.append(item)
+    return contents, from_entries
+
+
+def _lock(contents: list) -> list:
+    """The same items re-read under a row lock, in the order given, deduplicated."""
+    by_model = defaultdict(list)
+    for content in contents:
+        by_model[type(content)].append(content.pk)
+    locked = {}
+    for model, ids in by_model.items():
+        rows = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related(model.moderation_author_field)
+            .filter(pk__in=ids)
+        )
+        for row in rows:
+            locked[(model, row.pk)] = row
+    ordered, seen = [], set()
+    for content in contents:
+        key = (type(content), content.pk)
+        if key in locked and key not in seen:
+            seen.add(key)
+            ordered.append(locked[key])
+    return ordered
+
+
+def _open_entry_keys(contents: list) -> set:
+    by_type = defaultdict(list)
+    for content in contents:
+        by_type[ContentType.objects.get_for_model(content)].append(content.pk)
+    keys = set()
+    for content_type, ids in by_type.items():
+        keys.update(
+            QueueEntry.objects.select_for_update()
+            .filter(
+                content_type=content_type,
+                object_id__in=ids,
+                closed_at__isnull=True,
+            )
+            .values_list("content_type_id", "object_id")
+        )
+    return keys
+
+
+def moderation_decide(
+    *,
+    moderator,
+    entries_or_contents,
+    action: str,
+    reason: str | None = None,
+    note: str = "",
+) -> list[ModerationDecision]:
+    """Approve or reject one or many items at once; returns the decisions written.
+
+    Only members with the moderation permission may decide, never on their own
+    content. Rejecting needs a reason code, and "other" needs a note to the
+    author. Approving publishes (a hidden item is restored); rejecting takes the
+    item down, and for fixable reasons the author may edit and resubmit. Each
+    item's open queue entry is closed and a decision row keeps who, what, when,
+    why and the status before and after; the author is notified (and e-mailed)
+    once it commits. An item given as a queue entry that another moderator closed
+    meanwhile is skipped rather than decided twice.
+    """
+    if not user_can_moderate(moderator):
+        raise PermissionDenied(_("You are not allowed to moderate content."))
+    if action not in (APPROVE, REJECT):
+        raise ValidationError(_("Choose to approve or to reject."))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("The note is too long (at most %(max)s characters).")
+            % {"max": NOTE_MAX_LENGTH}
+        )
+    if action == REJECT:
+        if reason not in RejectionReason.values:
+            raise ValidationError(_("Choose a reason for the rejection."))
+        if reason == RejectionReason.OTHER and not note:
+            raise ValidationError(
+                _("Say in the note what is wrong when the reason is “Other”.")
+            )
+    else:
+        reason = ""
+    contents, from_entries = _contents_to_decide(entries_or_contents)
+    if not contents:
+        raise ValidationError(_("Select at least one item."))
+
+    decisions = []
+    with transaction.atomic():
+        now = timezone.now()
+        locked = _lock(contents)
+        open_keys = _open_entry_keys(locked)
+        for content in locked:
+            author = content.moderation_author
+            if author.pk == moderator.pk:
+                raise PermissionDenied(_("You cannot moderate your own content."))
+            key = (ContentType.objects.get_for_model(content).pk, content.pk)
+            if key in from_entries and key not in open_keys:
+                continue
+            if content.status == ModerationStatus.REMOVED:
+                continue
+            before = content.status
+            if action == APPROVE:
+                _status_set(content, ModerationStatus.PUBLISHED, now=now)
+            else:
+                content.rejection_reason = reason
+                content.rejection_note = note
+                content.status = ModerationStatus.REJECTED
+                content.status_changed_at = now
+                content.save(
+                    update_fields=[
+                        "status",
+                        "status_changed_at",
+                        "rejection_reason",
+                        "rejection_note",
+                    ]
+                )
+            decisions.append(
+                _decision_log(
+                    content,
+                    moderator=moderator,
+                    action=ModerationAction.APPROVE
+                    if action == APPROVE
+                    else ModerationAction.REJECT,
+                    status_before=before,
+                    reason=reason,
+                    note=note,
+                    now=now,
+                )
+            )
+            _content_app_hook(content, action=action)
+            if action == APPROVE:
+                if before != ModerationStatus.PUBLISHED:
+                    _notify(
+                        recipient=author,
+                        kind="content_approved",
+                        title=_("Your %(item)s is published")
+                        % {"item": _content_label(content)},
+                        url=_content_url(content),
+                    )
+                _trust_refresh(author)
+            else:
+                _notify(
+                    recipient=author,
+                    kind="content_rejected",
+                    title=_("Your %(item)s was not accepted")
+                    % {"item": _content_label(content)},
+                    body=_rejection_body(content),
+                )
+        _queue_close(locked)
+    return decisions
+
+
+def _rejection_body(content) -> str:
+    lines = [
+        _("Reason: %(reason)s") % {"reason": content.get_rejection_reason_display()}
+    ]
+    if content.rejection_note:
+        lines.append(_("Moderator's note: %(note)s") % {"note": content.rejection_note})
+    if content.rejection_reason in FIXABLE_REASONS:
+        lines.append(_("You can edit it and submit it again."))
+    else:
+        lines.append(_("It cannot be submitted again."))
+    return "\n".join(lines)
+
+
+# --- members' reports -----------------------------------------------------------
+
+
+def report_create(
+    *, reporter, content: ModeratedContent, reason: str, note: str = ""
+) -> Report:
+    """Record a member's report on published content and hide it at the thresholds.
+
+    Refused for one's own content, for a second report by the same member and
+    for content that is not published. Every report puts the item in the queue
+    as "reported" so moderators see it; it is hidden (until a moderator decides)
+    when members of trust level 1 or more have made three reports since a
+    moderator last looked at it, or at once when a member of trust level 3 or
+    more reports an item by a level 0 member (both thresholds editable in the
+    trust settings). The author is told when their item is hidden.
+    """
+    if reporter is None or not reporter.is_authenticated:
+        raise PermissionDenied(_("Log in to report content."))
+    if reason not in ReportReason.values:
+        raise ValidationError(_("Choose why you are reporting this."))
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("The details are too long (at most %(max)s characters).")
+            % {"max": NOTE_MAX_LENGTH}
+        )
+    author = content.moderation_author
+    if author.pk == reporter.pk:
+        raise ValidationError(_("You cannot report your own content."))
+    content_type = ContentType.objects.get_for_model(content)
+    with transaction.atomic():
+        locked = _lock([content])
+        content = locked[0] if locked else None
+        if content is None or content.status != ModerationStatus.PUBLISHED:
+            raise ValidationError(_("Only published content can be reported."))
+        already = _("You have already reported this; a moderator will look at it.")
+        if Report.objects.filter(
+            content_type=content_type, object_id=content.pk, reporter=reporter
+        ).exists():
+            raise ValidationError(already)
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    content_type=content_type,
+                    object_id=content.pk,
+                    reporter=reporter,
+                    reason=reason,
+                    note=note,
+                )
+        except IntegrityError:
+            raise ValidationError(already) from None
+        _queue_open(content, reason=QueueReason.FLAGGED)
+
+        reports_to_hide, single_report_level = _report_thresholds()
+        hide_now = (
+            reporter.trust_level >= single_report_level and author.trust_level == 0
+        )
+        if not hide_now and reporter.trust_level >= REPORT_COUNTS_FROM_LEVEL:
+            counted = reports_since_last_review(
+                content=content, min_reporter_trust=REPORT_COUNTS_FROM_LEVEL
+            )
+            hide_now = counted >= reports_to_hide
+        if hide_now:
+            _content_hide(content)
+    return report
+
+
+def _content_hide(content: ModeratedContent) -> None:
+    now = timezone.now()
+    before = content.status
+    _status_set(content, ModerationStatus.HIDDEN, now=now)
+    _decision_log(
+        content,
+        moderator=None,
+        action=ModerationAction.HIDE,
+        status_before=before,
+        note=_("Hidden automatically after reports from members."),
+        now=now,
+    )
+    _content_app_hook(content, action="hide")
+    _notify(
+        recipient=content.moderation_author,
+        kind="content_hidden",
+        title=_("Your %(item)s is hidden until a moderator reviews it")
+        % {"item": _content_label(content)},
+        body=_(
+            "Members reported it. A moderator will look at it soon and either "
+            "publish it again or tell you why not."
+        ),
+    )
+
+
+# --- suspensions ----------------------------------------------------------------
+
+
+def _as_end_of_day(until) -> dt.datetime:
+    if isinstance(until, dt.datetime):
+        return until if timezone.is_aware(until) else timezone.make_aware(until)
+    return timezone.make_aware(dt.datetime.combine(until, dt.time(23, 59, 59)))
+
+
+def member_suspend(*, moderator, member, until, reason: str) -> Suspension:
+    """Suspend a member until a date, for a reason they are told.
+
+    A suspended member may read but not post. Only moderators may suspend, never
+    themselves, and the end must be in the future; a date means the end of that
+    day. The suspension is logged as a decision and the member is notified (and
+    e-mailed) with the reason and end date.
+    """
+    if not user_can_moderate(moderator):
+        raise PermissionDenied(_("You are not allowed to suspend members."))
+    if member.pk == moderator.pk:
+        raise ValidationError(_("You cannot suspend yourself."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why: the member is shown the reason."))
+    until = _as_end_of_day(until)
+    if until <= timezone.now():
+        raise ValidationError(_("The end of the suspension must be in the future."))
+    with transaction.atomic():
+        now = timezone.now()
+        suspension = Suspension.objects.create(
+            member=member, until=until, reason=reason, moderator=moderator
+        )
+        ModerationDecision.objects.create(
+            author=member,
+            moderator=moderator,
+            action=ModerationAction.SUSPEND,
+            note=reason,
+            decided_at=now,
+        )
+        _notify(
+            recipient=member,
+            kind="suspended",
+            title=_("Your account is suspended until %(until)s")
+            % {"until": date_format(timezone.localtime(until), "DATETIME_FORMAT")},
+            body=_(
+                "You can still read the site but not post until then. Reason: "
+                "%(reason)s"
+            )
+            % {"reason": reason},
+        )
+    return suspension
+
+
+def suspension_lift(*, moderator, suspension: Suspension, note: str = "") -> Suspension:
+    """End a suspension now; logged as a decision and the member is told.
+
+    Only moderators may lift; a suspension already lifted or over stays as it is.
+    """
+    if not user_can_moderate(moderator):
+        raise PermissionDenied(_("You are not allowed to lift suspensions."))
+    with transaction.atomic():
+        suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        now = timezone.now()
+        if suspension.lifted_at is not None or suspension.until <= now:
+            raise ValidationError(_("This suspension is already over."))
+        suspension.lifted_at = now
+        suspension.save(update_fields=["lifted_at"])
+        ModerationDecision.objects.create(
+            author=suspension.member,
+            moderator=moderator,
+            action=ModerationAction.LIFT_SUSPENSION,
+            note=(note or "").strip(),
+            decided_at=now,
+        )
+        _notify(
+            recipient=suspension.member,
+            kind="suspension_lifted",
+            title=_("Your suspension is lifted: you can post again"),
+        )
+    return suspension

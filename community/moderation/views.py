@@ -1,0 +1,78 @@
+"""Members' side of moderation: reporting content."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import ReportForm
+from .models import ModerationStatus
+
+
+def _published_or_404(content_type_id: int, object_id: int):
+    content = selectors.content_get(
+        content_type_id=content_type_id, object_id=object_id
+    )
+    if content is None or content.status != ModerationStatus.PUBLISHED:
+        raise Http404(_("There is nothing to report at this address."))
+    return content
+
+
+def _back(request, content) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    get_url = getattr(content, "get_absolute_url", None)
+    return get_url() if get_url else "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, content_type_id: int, object_id: int):
+    """/report/<type>/<id>/: a member reports published content to moderators.
+
+    GET shows the form on its own page (where logging in leads back to); the
+    report button on content pages posts here directly.
+    """
+    content = _published_or_404(content_type_id, object_id)
+    back = _back(request, content)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_create(
+                    reporter=request.user,
+                    content=content,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", None) or [str(error)]:
+                    messages.error(request, message)
+                return redirect(back)
+            messages.success(
+                request, _("Thank you: a moderator will look at your report.")
+            )
+            return redirect(back)
+        status = 400
+    else:
+        form = ReportForm()
+        status = 200
+    return render(
+        request,
+        "moderation/report_form.html",
+        {
+            "form": form,
+            "content": content,
+            "next_url": back,
+            "is_author": content.moderation_author == request.user,
+        },
+        status=status,
+    )

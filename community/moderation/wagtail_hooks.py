@@ -1,0 +1,53 @@
+"""The "Moderation" menu item with its live count, and the queue's admin URLs."""
+
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_urls
+from .selectors import queue_open_count
+from .services import user_can_moderate
+
+
+class ModerationMenuItem(MenuItem):
+    """Shown to moderators only; its label carries the number of open items."""
+
+    def is_shown(self, request):
+        return user_can_moderate(request.user)
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        count = queue_open_count()
+        component.label = _("Moderation (%(count)s)") % {"count": count}
+        component.attrs = {**self.attrs, "data-moderation-count": str(count)}
+        return component
+
+
+@hooks.register("register_admin_urls")
+def moderation_admin_urls():
+    return [path("moderation/", include(admin_urls, namespace="moderation_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def moderation_menu_item():
+    return ModerationMenuItem(
+        gettext_lazy("Moderation"),
+        reverse("moderation_admin:queue"),
+        name="moderation",
+        icon_name="clipboard-list",
+        order=250,
+        attrs={"data-moderation-menu": ""},
+    )
+
+
+@hooks.register("insert_global_admin_js")
+def moderation_count_js():
+    # Every admin page gets it; it only connects when the menu item is shown.
+    return format_html(
+        '<script src="{}" data-socket-path="/ws/moderation/queue/" defer></script>',
+        static("moderation/js/queue-count.js"),
+    )

@@ -1,0 +1,149 @@
+"""Customer reviews of catalog products: one per member and product."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.moderation.models import ModeratedContent
+
+# Quality scores are stored as integers in ten-thousandths (8200 = 0.82), so sums
+# and proportional splits of money never touch floats or SQL decimals.
+QUALITY_SCALE = 10_000
+
+
+class Review(ModeratedContent):
+    """A member's review of a product: rating, title, Markdown text, photos."""
+
+    moderation_preview_template = "reviews/moderation_preview.html"
+
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.CASCADE, related_name="reviews"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(
+        _("review"), max_length=10_000, help_text=_("Markdown: **bold**, lists, links.")
+    )
+    verified_purchase = models.BooleanField(
+        _("verified purchase"),
+        default=False,
+        help_text=_("A recorded sale of this product is linked to the author."),
+    )
+    helpful_count = models.PositiveIntegerField(_("helpful votes"), default=0)
+    not_helpful_count = models.PositiveIntegerField(_("not helpful votes"), default=0)
+    quality_score = models.PositiveIntegerField(
+        _("quality score"),
+        default=0,
+        help_text=_("In ten-thousandths: 8200 means 0.82."),
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "author"], name="one_review_per_member_and_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["product", "status", "-quality_score", "-id"],
+                name="review_product_helpful",
+            ),
+            models.Index(
+                fields=["product", "status", "-created_at", "-id"],
+                name="review_product_newest",
+            ),
+            # Covers the product page's average and 1–5 distribution, so the
+            # aggregate reads the index only, not 5,000 review rows.
+            models.Index(
+                fields=["product", "status", "rating"], name="review_product_rating"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        """The product page, at this review (where moderators and authors see it)."""
+        from django.urls import reverse
+
+        product_url = reverse(
+            "catalog:product_detail", kwargs={"slug": self.product.slug}
+        )
+        return f"{product_url}#review-{self.pk}"
+
+
+class ReviewPhoto(models.Model):
+    """A photo attached to a review, stored as a re-encoded Wagtail image."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("review photo")
+        verbose_name_plural = _("review photos")
+
+    def __str__(self) -> str:
+        return f"Photo {self.position + 1} of review #{self.review_id}"
+
+
+class ReviewVote(models.Model):
+    """One member's helpful / not helpful vote on a review; changeable."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_votes"
+    )
+    helpful = models.BooleanField(_("helpful"))
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review vote")
+        verbose_name_plural = _("review votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "voter"], name="one_vote_per_member_and_review"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{'helpful' if self.helpful else 'not helpful'}: review #{self.review_id}"
+        )
+
+
+class ReviewResponse(models.Model):
+    """The retailer's public answer under a review (staff only)."""
+
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, related_name="response"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("response"), max_length=5_000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("response from the retailer")
+        verbose_name_plural = _("responses from the retailer")
+
+    def __str__(self) -> str:
+        return f"Response to review #{self.review_id}"

@@ -1,0 +1,22 @@
+"""What the transparency page says about rewards, read from the live programme."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+
+def rewards_summary() -> dict:
+    """The programme version in force today: reviewer pool rate and its rules.
+
+    With no version saved, the programme's defaults apply (an unsaved version).
+    """
+    from rewards.models import Programme
+
+    programme = Programme.in_force_on(timezone.localdate())
+    rate_bp = programme.reviewer_pool_rate_bp
+    return {
+        "reviewer_pool_percent": f"{rate_bp / 100:g}",
+        "verified_only": programme.verified_only,
+        "min_quality": f"{programme.min_quality / 10_000:.2f}",
+        "hold_days": programme.hold_days,
+    }

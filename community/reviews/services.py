@@ -1,0 +1,404 @@
+"""Writes of reviews: submit, edit, delete, vote, respond.
+
+Every function runs in one transaction and raises ValidationError or PermissionDenied
+with a message the member can read. Moderation (pending or published) is decided by
+the moderation app through `content_submit`; trust rules (rate limits, links,
+suspensions) by `member_posting_check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from community.members.trust import (
+    member_active_suspension,
+    member_posting_check,
+    member_posting_record,
+    member_trust_refresh,
+)
+from community.moderation.models import (
+    FIXABLE_REASONS,
+    ModerationStatus,
+)
+from community.moderation.services import content_submit, content_withdraw
+from community.notifications.services import notification_send
+from comptoir.uploads import image_upload_clean
+from marketplace.catalog.models import Product
+from marketplace.sales.models import SaleEvent
+
+from .models import Review, ReviewPhoto, ReviewResponse, ReviewVote
+from .quality import quality_score
+
+POSTING_KIND = "review"
+MAX_PHOTOS = 6
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+PHOTO_COLLECTION = "Review photos"
+TITLE_MIN, TITLE_MAX = 3, 120
+BODY_MIN, BODY_MAX = 20, 10_000
+RESPONSE_MAX = 5_000
+
+
+# --- Rules shared by submit and edit ------------------------------------------------
+
+
+def _clean_fields(*, rating, title: str, body: str) -> tuple[int, str, str]:
+    errors: dict[str, list[str]] = {}
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        errors["rating"] = [_("Choose a rating from 1 to 5 stars.")]
+    # NUL characters are never text a person typed, and PostgreSQL refuses them.
+    title = (title or "").replace("\x00", "").strip()
+    if len(title) < TITLE_MIN:
+        errors["title"] = [
+            _("Give your review a title of at least %(min)s characters.")
+            % {"min": TITLE_MIN}
+        ]
+    elif len(title) > TITLE_MAX:
+        errors["title"] = [
+            _("The title may have %(max)s characters at most (it has %(n)s).")
+            % {"max": TITLE_MAX, "n": len(title)}
+        ]
+    body = (body or "").replace("\x00", "").strip()
+    if len(body) < BODY_MIN:
+        errors["body"] = [
+            _("Tell a little more: at least %(min)s characters.") % {"min": BODY_MIN}
+        ]
+    elif len(body) > BODY_MAX:
+        errors["body"] = [
+            _("The review may have %(max)s characters at most (it has %(n)s).")
+            % {"max": BODY_MAX, "n": len(body)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return rating, title, body
+
+
+def _clean_photos(photos: Sequence, *, already: int = 0) -> list:
+    """Each upload checked and re-encoded before anything is written."""
+    photos = [p for p in photos if p]
+    if already + len(photos) > MAX_PHOTOS:
+        raise ValidationError(
+            {
+                "photos": [
+                    _("A review may have %(max)s photos at most.") % {"max": MAX_PHOTOS}
+                ]
+            }
+        )
+    cleaned = []
+    for number, upload in enumerate(photos, start=1):
+        try:
+            cleaned.append(
+                image_upload_clean(
+                    upload,
+                    max_bytes=PHOTO_MAX_BYTES,
+                    max_pixels=PHOTO_MAX_PIXELS,
+                    allowed_formats=PHOTO_FORMATS,
+                )
+            )
+        except ValidationError as error:
+            name = getattr(upload, "name", "") or _("photo %(n)s") % {"n": number}
+            raise ValidationError(
+                {"photos": [f"{name}: {message}" for message in error.messages]}
+            ) from None
+    return cleaned
+
+
+def _photo_collection() -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
+    return existing or root.add_child(name=PHOTO_COLLECTION)
+
+
+def _photos_attach(review: Review, cleaned: list, *, start: int) -> None:
+    if not cleaned:
+        return
+    image_model = get_image_model()
+    collection = _photo_collection()
+    for offset, content in enumerate(cleaned):
+        position = start + offset
+        image = image_model(
+            title=f"Review #{review.pk} · photo {position + 1}"[:255],
+            collection=collection,
+        )
+        image.file = ImageFile(content, name=content.name)
+        image.file_size = content.size
+        image.save()
+        ReviewPhoto.objects.create(review=review, image=image, position=position)
+
+
+def _verified_purchase(*, member, product: Product) -> bool:
+    return SaleEvent.objects.filter(
+        member=member, product=product, kind=SaleEvent.Kind.SALE
+    ).exists()
+
+
+def review_quality_refresh(*, review: Review) -> Review:
+    """Recompute the stored quality score from votes, photos, length and purchase."""
+    review.quality_score = quality_score(
+        helpful=review.helpful_count,
+        not_helpful=review.not_helpful_count,
+        photos=review.photos.count(),
+        body_length=len(review.body),
+        verified=review.verified_purchase,
+    )
+    review.save(update_fields=["quality_score", "updated_at"])
+    return review
+
+
+def _require_member(member, message: str) -> None:
+    if member is None or not member.is_authenticated:
+        raise PermissionDenied(message)
+
+
+# --- Submit, edit, delete -----------------------------------------------------------
+
+
+def review_submit(
+    *,
+    author,
+    product: Product,
+    rating: int,
+    title: str,
+    body: str,
+    photos: Sequence = (),
+) -> Review:
+    """A member's review of a product, sent to moderation.
+
+    One review per member and product (a review its author deleted may be written
+    again); the trust rules of the author's level apply (rate limits, links,
+    suspension). Verified purchase is set when a sale of the product is linked to
+    the author.
+    """
+    _require_member(author, _("Log in to write a review."))
+    if not product.active:
+        raise ValidationError(
+            _("This product is no longer sold; it cannot be reviewed.")
+        )
+    rating, title, body = _clean_fields(rating=rating, title=title, body=body)
+    member_posting_check(member=author, kind=POSTING_KIND, text=f"{title}\n{body}")
+    cleaned_photos = _clean_photos(photos)
+    with transaction.atomic():
+        review = (
+            Review.objects.select_for_update()
+            .filter(product=product, author=author)
+            .first()
+        )
+        if review is not None and review.status != ModerationStatus.REMOVED:
+            raise ValidationError(
+                _("You have already reviewed this product: edit your review instead.")
+            )
+        if review is None:
+            review = Review(product=product, author=author)
+        else:
+            # A deleted review's row is reused: its id stays stable for the audit
+            # trail, and the one-review rule holds without a second row.
+            review.photos.all().delete()
+            review.votes.all().delete()
+            ReviewResponse.objects.filter(review=review).delete()
+            review.helpful_count = review.not_helpful_count = 0
+            review.rejection_reason = ""
+            review.rejection_note = ""
+            review.created_at = timezone.now()
+        review.rating, review.title, review.body = rating, title, body
+        review.verified_purchase = _verified_purchase(member=author, product=product)
+        review.status = ModerationStatus.PENDING
+        review.status_changed_at = timezone.now()
+        review.save()
+        _photos_attach(review, cleaned_photos, start=0)
+        review_quality_refresh(review=review)
+        content_submit(content=review)
+        member_posting_record(member=author, kind=POSTING_KIND)
+    review.refresh_from_db()
+    return review
+
+
+def review_can_edit(review: Review) -> bool:
+    """Whether the author may still change this review (not removed, not hidden,
+    not rejected for a reason that cannot be fixed)."""
+    if review.status in (ModerationStatus.REMOVED, ModerationStatus.HIDDEN):
+        return False
+    if review.status == ModerationStatus.REJECTED:
+        return review.rejection_reason in FIXABLE_REASONS
+    return True
+
+
+def review_edit(
+    *,
+    review: Review,
+    editor,
+    rating: int,
+    title: str,
+    body: str,
+    photos: Sequence = (),
+    remove_photo_ids: Sequence[int] = (),
+) -> Review:
+    """The author changes their review; it goes through moderation again.
+
+    Only the author may edit. A review rejected for a fixable reason is resubmitted;
+    one rejected for spam, offence or duplication, hidden after reports, or deleted
+    cannot be edited. Whether the edit is published at once or waits in the queue
+    follows the author's trust level, as for a new review.
+    """
+    _require_member(editor, _("Log in to edit your review."))
+    if editor.pk != review.author_id:
+        raise PermissionDenied(_("Only its author may edit a review."))
+    if review.status == ModerationStatus.HIDDEN:
+        raise ValidationError(
+            _(
+                "This review is hidden while a moderator looks at reports about it; "
+                "you can edit it after their decision."
+            )
+        )
+    if not review_can_edit(review):
+        raise ValidationError(_("This review can no longer be edited."))
+    rating, title, body = _clean_fields(rating=rating, title=title, body=body)
+    member_posting_check(member=editor, kind=POSTING_KIND, text=f"{title}\n{body}")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if not review_can_edit(review):
+            raise ValidationError(_("This review can no longer be edited."))
+        remove = set(int(pk) for pk in remove_photo_ids)
+        if remove:
+            ReviewPhoto.objects.filter(review=review, pk__in=remove).delete()
+        kept = list(review.photos.order_by("position", "id"))
+        cleaned_photos = _clean_photos(photos, already=len(kept))
+        for position, photo in enumerate(kept):
+            if photo.position != position:
+                photo.position = position
+                photo.save(update_fields=["position"])
+        review.rating, review.title, review.body = rating, title, body
+        review.verified_purchase = _verified_purchase(
+            member=editor, product=review.product
+        )
+        review.save(
+            update_fields=[
+                "rating",
+                "title",
+                "body",
+                "verified_purchase",
+                "updated_at",
+            ]
+        )
+        _photos_attach(review, cleaned_photos, start=len(kept))
+        review_quality_refresh(review=review)
+        content_submit(content=review)
+        member_posting_record(member=editor, kind=POSTING_KIND)
+    review.refresh_from_db()
+    return review
+
+
+def review_delete(*, review: Review, member) -> Review:
+    """The author withdraws their review: it is marked removed, never erased.
+
+    The row stays for the moderation audit trail and for rewards already computed
+    from it; it disappears from every public page and from the queue.
+    """
+    _require_member(member, _("Log in to delete your review."))
+    if member.pk != review.author_id:
+        raise PermissionDenied(_("Only its author may delete a review."))
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status == ModerationStatus.REMOVED:
+            return review
+        review.status = ModerationStatus.REMOVED
+        review.status_changed_at = timezone.now()
+        review.save(update_fields=["status", "status_changed_at", "updated_at"])
+        # Nothing left for a moderator to decide.
+        content_withdraw(content=review)
+    return review
+
+
+# --- Votes and responses ------------------------------------------------------------
+
+
+def review_vote(*, review: Review, voter, helpful: bool) -> ReviewVote:
+    """A member says whether a published review helped them; they may change it.
+
+    Never on one's own review; one vote per member and review. The review row is
+    locked and its counts recounted from the votes table, so concurrent votes
+    leave exact counts. Helpful votes count toward the author's trust level.
+    """
+    _require_member(voter, _("Log in to vote on reviews."))
+    if voter.pk == review.author_id:
+        raise PermissionDenied(_("You cannot vote on your own review."))
+    if member_active_suspension(member=voter) is not None:
+        # A suspended member reads but takes no part, votes included.
+        member_posting_check(member=voter, kind="vote")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status != ModerationStatus.PUBLISHED:
+            raise ValidationError(_("Only published reviews can be voted on."))
+        vote, created = ReviewVote.objects.get_or_create(
+            review=review, voter=voter, defaults={"helpful": bool(helpful)}
+        )
+        if not created and vote.helpful != bool(helpful):
+            vote.helpful = bool(helpful)
+            vote.save(update_fields=["helpful", "updated_at"])
+        counts = ReviewVote.objects.filter(review=review).aggregate(
+            yes=Count("pk", filter=Q(helpful=True)),
+            no=Count("pk", filter=Q(helpful=False)),
+        )
+        review.helpful_count = counts["yes"]
+        review.not_helpful_count = counts["no"]
+        review.save(update_fields=["helpful_count", "not_helpful_count", "updated_at"])
+        review_quality_refresh(review=review)
+        member_trust_refresh(member=review.author)
+    return vote
+
+
+def review_respond(*, review: Review, staff_member, body: str) -> ReviewResponse:
+    """The retailer answers a published review publicly; the author is notified.
+
+    Staff only. Answering again replaces the earlier answer.
+    """
+    _require_member(staff_member, _("Log in to answer reviews."))
+    if not staff_member.is_staff:
+        raise PermissionDenied(_("Only the retailer's staff may answer reviews."))
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write the answer.")]})
+    if len(body) > RESPONSE_MAX:
+        raise ValidationError(
+            {
+                "body": [
+                    _("An answer may have %(max)s characters at most (it has %(n)s).")
+                    % {"max": RESPONSE_MAX, "n": len(body)}
+                ]
+            }
+        )
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status != ModerationStatus.PUBLISHED:
+            raise ValidationError(_("Only published reviews can be answered."))
+        response, _created = ReviewResponse.objects.update_or_create(
+            review=review, defaults={"author": staff_member, "body": body}
+        )
+        notification_send(
+            recipient=review.author,
+            kind="review_response",
+            title=_("The shop answered your review “%(title)s”")
+            % {"title": review.title},
+            body=body[:500],
+            url=review_url(review),
+            email=True,
+        )
+    return response
+
+
+def review_url(review: Review) -> str:
+    """Where a review is seen: its product's page, at the review."""
+    return review.get_absolute_url()

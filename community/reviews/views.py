@@ -1,0 +1,354 @@
+"""Review pages: write, edit, delete, vote, answer; my reviews; how reviews work.
+
+Who may do what: anyone reads published reviews; a signed-in member writes one
+review per product and votes on others' reviews; only the author sees, edits or
+deletes a review that is not published (anyone else gets 404: its existence is
+private); only staff answer.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from community.moderation.models import (
+    FIXABLE_REASONS,
+    ModerationStatus,
+    RejectionReason,
+)
+from marketplace.catalog import selectors as catalog_selectors
+from marketplace.catalog.selectors import DETAIL_IMAGE_SPEC
+
+from . import selectors, services
+from .forms import ResponseForm, ReviewFilterForm, ReviewForm
+from .quality import (
+    LENGTH_BONUS_MAX,
+    LENGTH_FOR_FULL_BONUS,
+    PHOTO_BONUS,
+    PHOTO_BONUS_MAX,
+    SCORE_MAX,
+    VERIFIED_BONUS,
+    quality_explain,
+)
+from .structured_data import json_for_script, product_json_ld
+
+REVIEWS_PER_PAGE = 10
+MY_REVIEWS_PER_PAGE = 20
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def review_quality_sentence(review) -> str:
+    """The one-sentence quality explanation an author sees on their review."""
+    return quality_explain(
+        score=review.quality_score,
+        helpful=review.helpful_count,
+        not_helpful=review.not_helpful_count,
+        photos=len(review.photos.all()),
+        body_length=len(review.body),
+        verified=review.verified_purchase,
+    ).sentence
+
+
+def product_reviews_context(request: HttpRequest, product) -> dict:
+    """What the product page needs to show its reviews; a fixed number of queries.
+
+    Stats (1 aggregate), the page's reviews (count + rows + photos + images and
+    renditions), the viewer's own review and votes: the same whatever the number
+    of reviews.
+    """
+    filter_form = ReviewFilterForm(request.GET or None)
+    filters = filter_form.filters() if filter_form.is_bound else {"sort": "helpful"}
+    summary = selectors.product_rating_summary(product_id=product.pk)
+    reviews = selectors.product_reviews(product_id=product.pk, **filters)
+    paginator = Paginator(reviews, REVIEWS_PER_PAGE)
+    if not (
+        filters.get("stars") or filters.get("with_photos") or filters.get("verified")
+    ):
+        # Unfiltered, the page count is the summary's: no second COUNT query.
+        paginator.count = summary.count
+    page = paginator.get_page(request.GET.get("page"))
+    page_reviews = list(page.object_list)
+    user = request.user
+    own_review = selectors.member_review_of(member=user, product_id=product.pk)
+    votes = selectors.member_votes_on(
+        member=user, review_ids=[r.pk for r in page_reviews]
+    )
+    for review in page_reviews:
+        review.viewer_vote = votes.get(review.pk)
+        review.viewer_is_author = user.is_authenticated and review.author_id == user.pk
+        if review.viewer_is_author:
+            review.quality_sentence = review_quality_sentence(review)
+    if own_review is not None:
+        own_review.quality_sentence = review_quality_sentence(own_review)
+    url = request.build_absolute_uri(product.get_absolute_url())
+    image_url = None
+    if product.image:
+        image_url = request.build_absolute_uri(
+            product.image.get_rendition(DETAIL_IMAGE_SPEC).url
+        )
+    json_ld = product_json_ld(
+        product=product,
+        url=url,
+        image_url=image_url,
+        summary=summary,
+        reviews=page_reviews,
+    )
+    return {
+        "review_summary": summary,
+        "review_page": page,
+        "review_list": page_reviews,
+        "review_filter_form": filter_form,
+        "review_filters": filters,
+        "own_review": own_review,
+        "review_json_ld": json_for_script(json_ld),
+        "next_url": request.get_full_path(),
+    }
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _published_message(review) -> str:
+    if review.status == ModerationStatus.PUBLISHED:
+        return _("Thank you! Your review is published.")
+    return _(
+        "Thank you! Your review will be published once a moderator has read it; "
+        "you can follow it on “My reviews”."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write a review of a product (one per member and product)."""
+    product = catalog_selectors.product_get(slug=slug)
+    existing = selectors.member_review_of(member=request.user, product_id=product.pk)
+    if existing is not None and existing.status != ModerationStatus.REMOVED:
+        messages.info(request, _("You have already reviewed this product."))
+        return redirect("reviews:edit", pk=existing.pk)
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.review_submit(
+                    author=request.user,
+                    product=product,
+                    rating=data["rating"],
+                    title=data["title"],
+                    body=data["body"],
+                    photos=data["photos"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+                status = 403
+            else:
+                messages.success(request, _published_message(review))
+                return redirect(services.review_url(review))
+    else:
+        form = ReviewForm()
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"form": form, "product": product, "review": None},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author edits their review; anyone else gets 404."""
+    review = selectors.review_for_author(review_id=pk, member=request.user)
+    if not services.review_can_edit(review):
+        messages.error(
+            request,
+            _("This review is hidden while a moderator looks at it.")
+            if review.status == ModerationStatus.HIDDEN
+            else _("This review was rejected for a reason that cannot be fixed."),
+        )
+        return redirect("reviews:mine")
+    photos = list(review.photos.all())
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST, request.FILES, photos=photos)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.review_edit(
+                    review=review,
+                    editor=request.user,
+                    rating=data["rating"],
+                    title=data["title"],
+                    body=data["body"],
+                    photos=data["photos"],
+                    remove_photo_ids=data.get("remove_photos") or [],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+                status = 403
+            else:
+                messages.success(
+                    request,
+                    _("Your review is saved.")
+                    if review.status == ModerationStatus.PUBLISHED
+                    else _(
+                        "Your review is saved and will be published again once a "
+                        "moderator has read it."
+                    ),
+                )
+                return redirect("reviews:mine")
+    else:
+        form = ReviewForm(
+            initial={
+                "rating": review.rating,
+                "title": review.title,
+                "body": review.body,
+            },
+            photos=photos,
+        )
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"form": form, "product": review.product, "review": review, "photos": photos},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete the author's review; anyone else gets 404."""
+    review = selectors.review_for_author(review_id=pk, member=request.user)
+    if request.method == "POST":
+        services.review_delete(review=review, member=request.user)
+        messages.success(request, _("Your review is deleted."))
+        return redirect("reviews:mine")
+    return render(request, "reviews/review_confirm_delete.html", {"review": review})
+
+
+@login_required
+@require_POST
+def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Helpful / not helpful on a published review (POST, works without JS)."""
+    review = selectors.review_published(review_id=pk)
+    helpful = request.POST.get("helpful")
+    if helpful not in ("yes", "no"):
+        messages.error(request, _("Choose helpful or not helpful."))
+    else:
+        try:
+            services.review_vote(
+                review=review, voter=request.user, helpful=helpful == "yes"
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you, your vote is counted."))
+    fallback = services.review_url(review)
+    return redirect(_safe_next(request, fallback))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff answer a published review publicly."""
+    review = selectors.review_published(review_id=pk)
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only the retailer's staff may answer reviews."))
+    existing = getattr(review, "response", None)
+    if request.method == "POST":
+        form = ResponseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_respond(
+                    review=review,
+                    staff_member=request.user,
+                    body=form.cleaned_data["body"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your answer is published."))
+                return redirect(services.review_url(review))
+    else:
+        form = ResponseForm(initial={"body": existing.body if existing else ""})
+    return render(
+        request, "reviews/review_respond.html", {"form": form, "review": review}
+    )
+
+
+@login_required
+@require_safe
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    """/me/reviews/: the member's reviews, their status and any rejection reason."""
+    page = Paginator(
+        selectors.member_reviews(member=request.user), MY_REVIEWS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    for review in page.object_list:
+        review.can_edit = services.review_can_edit(review)
+        review.quality_sentence = review_quality_sentence(review)
+    return render(request, "reviews/my_reviews.html", {"page_obj": page})
+
+
+@require_safe
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    """/reviews/how-it-works/: the rules, from the live configuration, and figures."""
+    from community.members.trust import trust_settings
+
+    from . import rewards_info
+
+    reasons = [
+        {"label": label, "fixable": code in FIXABLE_REASONS}
+        for code, label in RejectionReason.choices
+    ]
+    context = {
+        "figures": selectors.review_figures(days=30),
+        "reasons": reasons,
+        "trust": trust_settings(request),
+        "max_photos": services.MAX_PHOTOS,
+        "reviews_per_page": REVIEWS_PER_PAGE,
+        "quality": {
+            "photo_bonus": PHOTO_BONUS,
+            "photo_bonus_max": PHOTO_BONUS_MAX,
+            "length_bonus_max": LENGTH_BONUS_MAX,
+            "length_full": LENGTH_FOR_FULL_BONUS,
+            "verified_bonus": VERIFIED_BONUS,
+            "max": SCORE_MAX,
+        },
+        "rewards": rewards_info.rewards_summary(),
+        "my_reviews_url": reverse("reviews:mine"),
+    }
+    return render(request, "reviews/how_it_works.html", context)

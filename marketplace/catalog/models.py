@@ -1,0 +1,122 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from wagtail.search import index
+
+
+class Store(index.Indexed, models.Model):
+    """One of the retailer's shops, where stock is held and hand-offs can happen."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Short code used by the retailer's systems, e.g. lyon-part-dieu."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("One line per day or range of days."),
+    )
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("city"),
+        index.AutocompleteField("name"),
+        index.FilterField("code"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(index.Indexed, models.Model):
+    """An article of the retailer's catalog, with its price in cents."""
+
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    price_cents = models.PositiveIntegerField(
+        _("price (cents)"), help_text=_("Price including VAT, in cents: 1299 = €12.99.")
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Inactive products are hidden from the site."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.SearchField("sku"),
+        index.AutocompleteField("name"),
+        index.FilterField("active"),
+        index.FilterField("sku"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(
+                fields=["active", "-created_at", "-id"], name="product_newest"
+            ),
+            models.Index(fields=["active", "price_cents", "id"], name="product_price"),
+            # The list's default order: without it every page sorts the catalog.
+            models.Index(fields=["active", "name", "id"], name="product_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("catalog:product_detail", kwargs={"slug": self.slug})
+
+
+class StockLevel(models.Model):
+    """How many units of a product one store holds right now."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="stock_levels"
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_levels"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "store"], name="one_stock_level_per_product_store"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} @ {self.store}: {self.quantity}"

@@ -1,0 +1,170 @@
+"""Reads of the catalog: products, stores and stock, ready for pages and sockets.
+
+Every queryset here carries its own select/prefetch so a page's query count does
+not grow with the number of products or stores it shows.
+"""
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from taggit.models import Tag
+from wagtail.images import get_image_model
+
+from community.reviews.selectors import products_with_review_summary
+
+from .models import Product, StockLevel, Store
+
+# Image specs the templates use; renditions of these are prefetched with the
+# products, so showing 24 cards costs two queries, not 24.
+CARD_IMAGE_SPEC = "fill-480x360"
+DETAIL_IMAGE_SPEC = "max-800x600"
+SOCIAL_IMAGE_SPEC = "fill-1200x630"
+
+PRODUCT_SORTS = {
+    "name": ("name", "id"),
+    "price": ("price_cents", "id"),
+    "-price": ("-price_cents", "-id"),
+    "newest": ("-created_at", "-id"),
+}
+DEFAULT_PRODUCT_SORT = "name"
+
+
+def _with_image_renditions(queryset: QuerySet, *specs: str) -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(*specs)
+    return queryset.prefetch_related(Prefetch("image", queryset=images))
+
+
+def product_list(
+    *,
+    tag: str | None = None,
+    store: Store | None = None,
+    sort: str = DEFAULT_PRODUCT_SORT,
+) -> QuerySet[Product]:
+    """Active products, optionally with one tag and/or in stock at one store.
+
+    An unknown sort falls back to the name order; ties are broken by id so pages
+    never repeat or skip a product.
+    """
+    queryset = Product.objects.filter(active=True)
+    if tag:
+        queryset = queryset.filter(tags__slug=tag)
+    if store is not None:
+        # One filter() call, so both conditions apply to the same stock row.
+        queryset = queryset.filter(
+            stock_levels__store=store, stock_levels__quantity__gt=0
+        )
+    ordering = PRODUCT_SORTS.get(sort, PRODUCT_SORTS[DEFAULT_PRODUCT_SORT])
+    queryset = queryset.order_by(*ordering).prefetch_related("tags")
+    # Average rating and review count per card, as subqueries of the same query.
+    queryset = products_with_review_summary(queryset)
+    return _with_image_renditions(queryset, CARD_IMAGE_SPEC)
+
+
+def product_get(*, slug: str) -> Product:
+    """The active product with this slug, with its tags and image; 404 otherwise."""
+    queryset = _with_image_renditions(
+        Product.objects.filter(active=True).prefetch_related("tags"),
+        DETAIL_IMAGE_SPEC,
+        SOCIAL_IMAGE_SPEC,
+    )
+    product = queryset.filter(slug=slug).first()
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def product_get_by_sku(*, sku: str) -> Product:
+    """The active product with this SKU (shelf short links); 404 otherwise."""
+    product = Product.objects.filter(active=True, sku=sku).only("sku", "slug").first()
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def product_stock(*, product_id: int) -> QuerySet[Store]:
+    """Every store, in name order, annotated with its `quantity` of one product.
+
+    Stores that never held the product show 0. One query whatever the store count.
+    """
+    quantity = StockLevel.objects.filter(
+        product_id=product_id, store_id=OuterRef("pk")
+    ).values("quantity")[:1]
+    return Store.objects.annotate(
+        quantity=Coalesce(Subquery(quantity), Value(0), output_field=IntegerField())
+    ).order_by("name", "id")
+
+
+def product_stock_payload(*, product_id: int) -> list[dict] | None:
+    """A product's stock lines as live pages receive them, or None if not shown.
+
+    Same shape as `product_stock_broadcast` sends: store code, name, quantity.
+    None when the product is unknown or inactive: nobody may watch it.
+    """
+    if not Product.objects.filter(pk=product_id, active=True).exists():
+        return None
+    return [
+        {"store": store.code, "store_name": store.name, "quantity": store.quantity}
+        for store in product_stock(product_id=product_id)
+    ]
+
+
+def product_tags() -> QuerySet[Tag]:
+    """Tags used by at least one active product, for the product filters.
+
+    An EXISTS per tag stops at the first active product carrying it, so the cost
+    follows the number of tags, not of products (a DISTINCT over the join grew with
+    the catalog: 9 ms of a 25 ms page at 10,000 products).
+    """
+    return (
+        Tag.objects.filter(
+            Exists(Product.objects.filter(active=True, tags=OuterRef("pk")))
+        )
+        .order_by("name")
+        .only("name", "slug")
+    )
+
+
+def store_list() -> QuerySet[Store]:
+    """Stores in name order, each with how many active products it has in stock."""
+    return Store.objects.annotate(
+        products_in_stock=Count(
+            "stock_levels",
+            filter=Q(stock_levels__quantity__gt=0, stock_levels__product__active=True),
+        )
+    ).order_by("name", "id")
+
+
+def store_options() -> QuerySet[Store]:
+    """Stores by name with only what a filter menu needs."""
+    return Store.objects.order_by("name", "id").only("code", "name")
+
+
+def store_get(*, code: str) -> Store:
+    """The store with this code; 404 otherwise."""
+    store = Store.objects.filter(code=code).first()
+    if store is None:
+        raise Http404("No such store.")
+    return store
+
+
+def store_products_in_stock(*, store: Store) -> QuerySet[Product]:
+    """Active products this store holds at least one of, with the `quantity` there."""
+    queryset = (
+        Product.objects.filter(
+            active=True, stock_levels__store=store, stock_levels__quantity__gt=0
+        )
+        .annotate(quantity=Coalesce("stock_levels__quantity", 0))
+        .order_by("name", "id")
+        .prefetch_related("tags")
+    )
+    return _with_image_renditions(queryset, CARD_IMAGE_SPEC)

@@ -1,0 +1,124 @@
+"""Public catalog pages: products, their stock in each store, stores, shelf links.
+
+Everything here is public: a visitor may see every active product and store.
+Inactive products answer 404 through the selectors.
+"""
+
+import io
+
+import segno
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from community.reviews.views import product_reviews_context
+
+from . import selectors
+from .forms import ProductFilterForm
+
+PRODUCTS_PER_PAGE = 24
+STORES_PER_PAGE = 24
+# Modules of 4 px: a 30 mm shelf label prints it sharp at any printer's resolution.
+QR_SCALE = 4
+
+
+def stock_line_templates() -> dict[str, str]:
+    """The two stock sentences with {store}/{quantity} holes, for the page's JS.
+
+    They come from the same translated strings the templates render, so a line
+    updated live reads exactly like one rendered by the server.
+    """
+    holes = {"store": "{store}", "quantity": "{quantity}"}
+    return {
+        "in_stock": gettext("In stock at %(store)s now: %(quantity)s") % holes,
+        "out_of_stock": gettext("Out of stock at %(store)s") % holes,
+    }
+
+
+@require_safe
+def product_list(request: HttpRequest) -> HttpResponse:
+    form = ProductFilterForm(
+        request.GET or None,
+        tags=list(selectors.product_tags()),
+        stores=list(selectors.store_options()),
+    )
+    filters = form.filters() if form.is_bound else {}
+    products = selectors.product_list(**filters)
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/product_list.html",
+        {"form": form, "page_obj": page, "filters": filters},
+    )
+
+
+@require_safe
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = selectors.product_get(slug=slug)
+    stock = list(selectors.product_stock(product_id=product.pk))
+    short_url = request.build_absolute_uri(
+        reverse("catalog:product_short", kwargs={"sku": product.sku})
+    )
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "stock": stock,
+            "stock_templates": stock_line_templates(),
+            "canonical_url": request.build_absolute_uri(product.get_absolute_url()),
+            "short_url": short_url,
+            "socket_path": f"/ws/products/{product.pk}/stock/",
+            # Reviews: average, distribution, one page of them and the JSON-LD, in
+            # a fixed number of queries.
+            **product_reviews_context(request, product),
+        },
+    )
+
+
+@require_safe
+def product_short(request: HttpRequest, sku: str) -> HttpResponse:
+    """A shelf label's link: temporary, so the product's URL may change later."""
+    return redirect(selectors.product_get_by_sku(sku=sku))
+
+
+@require_safe
+def product_qr(request: HttpRequest, sku: str) -> HttpResponse:
+    """The QR code of the product's short link, as SVG for printing shelf labels."""
+    product = selectors.product_get_by_sku(sku=sku)
+    url = request.build_absolute_uri(
+        reverse("catalog:product_short", kwargs={"sku": product.sku})
+    )
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=QR_SCALE, border=2, title=url
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def store_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.store_list(), STORES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "catalog/store_list.html", {"page_obj": page})
+
+
+@require_safe
+def store_detail(request: HttpRequest, code: str) -> HttpResponse:
+    store = selectors.store_get(code=code)
+    products = selectors.store_products_in_stock(store=store)
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    canonical_url = request.build_absolute_uri(
+        reverse("catalog:store_detail", kwargs={"code": store.code})
+    )
+    return render(
+        request,
+        "catalog/store_detail.html",
+        {"store": store, "page_obj": page, "canonical_url": canonical_url},
+    )

@@ -1,0 +1,28 @@
+"""The pytest suite: fast hashing, e-mail kept in memory, English strings."""
+
+import tempfile
+import uuid
+
+from comptoir.env import env_str
+
+from .base import *  # noqa: F403
+from .base import CACHES, CHANNEL_LAYERS
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+LANGUAGE_CODE = "en"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each run uploads into a folder of its own, removed when the run ends.
+MEDIA_ROOT = env_str("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="comptoir-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A prefix of this run's own: tests never see, or clear, anyone else's keys.
+    _run = uuid.uuid4().hex[:12]
+    CACHES["default"]["KEY_PREFIX"] = f"comptoir-test-{_run}"
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"comptoir-test-{_run}"

@@ -1,0 +1,35 @@
+from django import template
+
+from comptoir.money import format_cents
+
+register = template.Library()
+
+
+@register.filter
+def money(cents):
+    """{{ product.price_cents|money }} → "12,99 €" in French, "€12.99" in English."""
+    return format_cents(cents)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (pagination, filters).
+
+    A value of None or "" drops the parameter.
+    """
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def markdown(text):
+    """{{ review.body|markdown }}: member Markdown rendered and sanitised."""
+    from comptoir.markup import markdown_to_safe_html
+
+    return markdown_to_safe_html(text or "")

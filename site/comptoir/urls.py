@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from community.members import urls as members_urls
+from community.moderation import urls as moderation_urls
+from community.notifications import urls as notifications_urls
+from community.reviews import urls as reviews_urls
+from editorial import urls as editorial_urls
+from editorial.sitemaps import SITEMAPS
+from marketplace.catalog import urls as catalog_urls
+from marketplace.integrations.api import api
+from rewards import urls as rewards_urls
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include(editorial_urls)),
+    path("", include(rewards_urls)),
+    path("", include(members_urls)),
+    path("", include(moderation_urls)),
+    path("", include(reviews_urls)),
+    path("", include(notifications_urls)),
+    path("", include(catalog_urls)),
+]
+
+if settings.SERVE_MEDIA:
+    # Member uploads are served by Django only until S3-compatible storage is set.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Wagtail's page tree takes whatever no other pattern claimed.
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,125 @@
+"""Reads for the editorial pages, shaped so a page's query count stays flat."""
+
+import re
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.search.backends import get_search_backend
+
+from marketplace.catalog.models import Product, Store
+
+from .blocks import PRODUCT_CARD_FILTER
+from .models import ArticleIndexPage, ArticlePage, HomePage
+
+# The rendition article cards use (templates/includes/article_card.html).
+ARTICLE_CARD_FILTER = "fill-640x400"
+WORD = re.compile(r"\w+")
+
+
+def _images_with(filter_spec: str) -> QuerySet:
+    return get_image_model().objects.prefetch_renditions(filter_spec)
+
+
+def _article_cards(queryset: QuerySet) -> QuerySet:
+    return queryset.defer_streamfields().prefetch_related(
+        Prefetch("cover_image", queryset=_images_with(ARTICLE_CARD_FILTER)),
+        "tags",
+    )
+
+
+def _public_articles() -> QuerySet:
+    return ArticlePage.objects.live().public()
+
+
+def articles_latest(*, limit: int, exclude_ids: Iterable[int] = ()) -> QuerySet:
+    """The newest live articles of the whole site."""
+    queryset = _public_articles().exclude(pk__in=list(exclude_ids))
+    return _article_cards(queryset.order_by("-date", "-first_published_at", "-pk"))[
+        :limit
+    ]
+
+
+def articles_in_index(*, index_page: ArticleIndexPage, tag_slug: str = "") -> QuerySet:
+    """Live articles under an index, newest first, optionally with one tag."""
+    queryset = _public_articles().child_of(index_page)
+    if tag_slug:
+        queryset = queryset.filter(tags__slug=tag_slug)
+    return _article_cards(queryset.order_by("-date", "-first_published_at", "-pk"))
+
+
+def tags_in_index(*, index_page: ArticleIndexPage, limit: int = 40) -> QuerySet:
+    """Tags used by the live articles of an index, by name."""
+    article_ids = _public_articles().child_of(index_page).values("pk")
+    return (
+        Tag.objects.filter(
+            editorial_articlepagetag_items__content_object_id__in=article_ids
+        )
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def tag_by_slug(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first()
+
+
+def article_index_for(*, home: HomePage) -> ArticleIndexPage | None:
+    return ArticleIndexPage.objects.live().child_of(home).first()
+
+
+def home_featured_articles(*, home: HomePage) -> list[ArticlePage]:
+    """The articles editors chose, in their order, leaving out unpublished ones."""
+    # Read through the relation so previews of unsaved choices work too.
+    ids = list(dict.fromkeys(item.article_id for item in home.featured_articles.all()))
+    if not ids:
+        return []
+    found = {
+        article.pk: article
+        for article in _article_cards(_public_articles().filter(pk__in=ids))
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
+def home_featured_products(*, home: HomePage) -> list[Product]:
+    """The products editors chose, in their order, leaving out inactive ones."""
+    ids = list(dict.fromkeys(item.product_id for item in home.featured_products.all()))
+    if not ids:
+        return []
+    found = {
+        product.pk: product
+        for product in Product.objects.filter(active=True, pk__in=ids).prefetch_related(
+            Prefetch("image", queryset=_images_with(PRODUCT_CARD_FILTER))
+        )
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
+def search_terms(query: str) -> str:
+    """The words of a query, without what full-text engines would read as syntax.
+
+    Quotes, stars, brackets and the like break SQLite's MATCH and PostgreSQL's
+    tsquery, and a shop search has no use for them.
+    """
+    return " ".join(WORD.findall(query))
+
+
+def _search(queryset: QuerySet, query: str):
+    terms = search_terms(query)
+    if not terms:
+        return queryset.none()
+    # Every word must match: "tuteur tomates" should not list every tomato.
+    return get_search_backend().search(terms, queryset, operator="and")
+
+
+def search_articles(*, query: str):
+    return _search(_public_articles().defer_streamfields(), query)
+
+
+def search_products(*, query: str):
+    return _search(Product.objects.filter(active=True), query)
+
+
+def search_stores(*, query: str):
+    return _search(Store.objects.all(), query)

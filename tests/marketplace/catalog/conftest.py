@@ -1,0 +1,58 @@
+import pytest
+from channels.layers import channel_layers
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+
+from tests.factories import ProductFactory, StoreFactory
+
+
+def make_image(title: str = "Photo") -> Image:
+    # Small pictures keep the suite fast; renditions work the same.
+    return Image.objects.create(title=title, file=get_test_image_file(size=(96, 72)))
+
+
+def make_products(count: int, *, with_image: bool = True, tags=("jardin",)):
+    products = []
+    for _ in range(count):
+        product = ProductFactory(image=make_image() if with_image else None)
+        product.tags.add(*tags)
+        products.append(product)
+    return products
+
+
+@pytest.fixture
+def lyon():
+    return StoreFactory(
+        code="lyon-part-dieu",
+        name="Lyon Part-Dieu",
+        city="Lyon",
+        address="17 rue du Docteur Bouchut",
+        postcode="69003",
+        opening_hours="Lun–Sam 9h–20h\nDim 10h–13h",
+    )
+
+
+@pytest.fixture
+def nantes():
+    return StoreFactory(code="nantes-centre", name="Nantes Centre", city="Nantes")
+
+
+@pytest.fixture
+def product():
+    product = ProductFactory(
+        sku="ARR-0042",
+        name="Arrosoir galvanisé 10 L",
+        slug="arrosoir-galvanise-10-l",
+        description="Un arrosoir solide pour le potager.",
+        price_cents=2490,
+    )
+    product.tags.add("Arrosage", "Jardin")
+    return product
+
+
+@pytest.fixture
+def fresh_channel_layer():
+    """Each websocket test gets its own layer, not one bound to an old event loop."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

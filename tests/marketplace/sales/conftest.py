@@ -1,0 +1,7 @@
+from tests.marketplace.integrations.conftest import (  # noqa: F401
+    make_token,
+    post,
+    product,
+    store,
+    token,
+)

@@ -1,0 +1,236 @@
+"""Property tests: replays and orders change nothing; the ledger always balances."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from rewards.models import Entry, LedgerTransaction, Payout
+from rewards.selectors import wallet_summary
+from rewards.services import (
+    iban_clean,
+    payout_reject,
+    payout_request,
+    period_close,
+    product_originators_set,
+    rewards_release,
+)
+from tests.factories import MemberFactory, ProductFactory
+
+from .conftest import at, ingest, member_joined, review_publish, sale_row
+
+SEP, OCT = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
+
+
+def _ledger_fingerprint():
+    """The ledger as comparable values (ids and creation times left out)."""
+    return sorted(
+        (
+            entry.transaction.idempotency_key,
+            entry.account.kind,
+            entry.account.member.email if entry.account.member else "",
+            entry.amount_cents,
+            entry.weight,
+        )
+        for entry in Entry.objects.select_related(
+            "transaction", "account", "account__member"
+        )
+    )
+
+
+events = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=2),  # product
+        st.integers(min_value=1, max_value=500_000),  # amount
+        st.booleans(),  # refund
+        st.sampled_from([SEP, OCT]),
+        st.integers(min_value=1, max_value=28),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+class TestIngestOrderAndReplays(TestCase):
+    def _world(self, data, order, *, shuffle):
+        """Sales sent in order once, or shuffled with replays; closed; the ledger."""
+        products = [ProductFactory(sku=f"P-{n}", name=f"P{n}") for n in range(3)]
+        members = [member_joined(email=f"a{n}@example.com") for n in range(3)]
+        for n, product in enumerate(products):
+            product_originators_set(
+                product=product,
+                shares={members[n]: 6000, members[(n + 1) % 3]: 4000},
+            )
+            review_publish(product, members[(n + 2) % 3], quality=5000 + n)
+        rows = [
+            sale_row(
+                f"P-{p}",
+                amount,
+                at(month.year, month.month, day),
+                kind="refund" if refund else "sale",
+                refund_of="X" if refund else "",
+                event_id=f"E{i}",
+            )
+            for i, (p, amount, refund, month, day) in enumerate(data)
+        ]
+        if shuffle:
+            rows = rows + rows[: len(rows) // 2]
+            order.shuffle(rows)
+        for start in range(0, len(rows), 3):
+            ingest(rows[start : start + 3])
+        period_close(month=SEP)
+        period_close(month=OCT)
+        names = {f"product:{p.pk}": f"product:{n}" for n, p in enumerate(products)}
+        fingerprint = []
+        for key, kind, email, amount, weight in _ledger_fingerprint():
+            key = re.sub(r"product:\d+$", lambda match: names[match.group(0)], key)
+            fingerprint.append((key, kind, email, amount, weight))
+        return sorted(fingerprint)
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(data=events, order=st.randoms(use_true_random=False))
+    def test_any_order_with_replays_gives_the_same_ledger(self, data, order):
+        fingerprints = []
+        for attempt in range(2):
+            # each world is rolled back afterwards: the ledger itself is never
+            # deleted from (PostgreSQL's trigger would refuse it)
+            with transaction.atomic():
+                fingerprints.append(self._world(data, order, shuffle=bool(attempt)))
+                transaction.set_rollback(True)
+        assert sorted(fingerprints[0]) == sorted(fingerprints[1])
+
+
+IBAN = "FR7630006000011234567890189"
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Any sequence of ingest, close, release, payout and reject keeps the ledger
+    balanced and never lets a balance go below zero."""
+
+    @initialize()
+    def world(self):
+        self.manager = MemberFactory(email="boss@example.com", is_superuser=True)
+        self.members = [member_joined() for _ in range(2)]
+        self.products = [ProductFactory() for _ in range(2)]
+        for product in self.products:
+            product_originators_set(
+                product=product,
+                shares={self.members[0]: 7000, self.members[1]: 3000},
+            )
+        self.month = dt.date(2026, 1, 1)
+        self.number = 0
+        self.now = timezone.now()
+
+    @rule(
+        product=st.integers(0, 1),
+        amount=st.integers(1, 2_000_000),
+        refund=st.booleans(),
+    )
+    def ingest_event(self, product, amount, refund):
+        self.number += 1
+        day = self.month
+        ingest(
+            [
+                sale_row(
+                    self.products[product].sku,
+                    amount,
+                    at(day.year, day.month, 10),
+                    kind="refund" if refund else "sale",
+                    refund_of="S" if refund else "",
+                    event_id=f"M-{self.number}",
+                )
+            ]
+        )
+
+    @precondition(lambda self: self.month < dt.date(2026, 11, 1))
+    @rule()
+    def close(self):
+        period_close(month=self.month)
+        period_close(month=self.month)  # a replay adds nothing
+        self.month = dt.date(
+            self.month.year + self.month.month // 12, self.month.month % 12 + 1, 1
+        )
+
+    @rule()
+    def release(self):
+        rewards_release(now=self.now + dt.timedelta(days=40))
+
+    @rule(
+        member=st.integers(0, 1), cents=st.integers(1000, 50_000), voucher=st.booleans()
+    )
+    def payout(self, member, cents, voucher):
+        self.number += 1
+        try:
+            payout_request(
+                member=self.members[member],
+                method="voucher" if voucher else "transfer",
+                amount_cents=cents,
+                request_key=f"r{self.number}",
+                iban=IBAN,
+                account_holder="X",
+            )
+        except Exception as error:  # noqa: BLE001 - only refusals are expected
+            assert type(error).__name__ == "ValidationError"
+
+    @rule()
+    def reject(self):
+        waiting = Payout.objects.filter(status=Payout.Status.REQUESTED).first()
+        if waiting:
+            payout_reject(payout=waiting, by=self.manager, note="no")
+
+    @invariant()
+    def balanced(self):
+        if not hasattr(self, "members"):
+            return
+        assert (Entry.objects.aggregate(t=Sum("amount_cents"))["t"] or 0) == 0
+        unbalanced = (
+            LedgerTransaction.objects.annotate(t=Sum("entries__amount_cents"))
+            .exclude(t=0)
+            .count()
+        )
+        assert unbalanced == 0
+        for member in self.members:
+            summary = wallet_summary(member_id=member.pk)
+            assert summary.pending_cents >= 0
+            assert summary.available_cents >= 0
+
+
+LedgerMachine.TestCase.settings = settings(
+    max_examples=25,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+class TestLedgerMachine(LedgerMachine.TestCase, TestCase):
+    pass
+
+
+def test_iban_checksum_catches_any_single_digit_change():
+    # the mod-97 check: changing one digit of a valid IBAN always breaks it
+    for position in range(4, 27):
+        digit = IBAN[position]
+        for replacement in "0123456789":
+            if replacement == digit:
+                continue
+            changed = IBAN[:position] + replacement + IBAN[position + 1 :]
+            with pytest.raises(Exception):  # noqa: B017, PT011
+                iban_clean(changed)
