@@ -74,6 +74,12 @@ class Review(ModeratedContent):
     def __str__(self) -> str:
         return self.title
 
+    def on_moderation_decision(self, *, action: str) -> None:
+        """Moderation approved, rejected or hid this review: recount its product."""
+        from .services import product_rating_refresh
+
+        product_rating_refresh(product_id=self.product_id)
+
     def get_absolute_url(self) -> str:
         """The product page, at this review (where moderators and authors see it)."""
         from django.urls import reverse
@@ -147,3 +153,41 @@ class ReviewResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Response to review #{self.review_id}"
+
+
+class ProductRating(models.Model):
+    """A product's published reviews counted by stars.
+
+    Recounted in the transaction of every change to a review's status or rating
+    (`services.product_rating_refresh`), so a product page and the product list read
+    five numbers instead of counting thousands of reviews on every visit.
+    """
+
+    product = models.OneToOneField(
+        "catalog.Product",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="rating",
+    )
+    stars_1 = models.PositiveIntegerField(default=0)
+    stars_2 = models.PositiveIntegerField(default=0)
+    stars_3 = models.PositiveIntegerField(default=0)
+    stars_4 = models.PositiveIntegerField(default=0)
+    stars_5 = models.PositiveIntegerField(default=0)
+
+    STARS_FIELDS = ("stars_1", "stars_2", "stars_3", "stars_4", "stars_5")
+
+    class Meta:
+        verbose_name = _("product rating")
+        verbose_name_plural = _("product ratings")
+
+    def __str__(self) -> str:
+        return f"Rating of product #{self.product_id}"
+
+    @property
+    def distribution(self) -> dict[int, int]:
+        """Published reviews by number of stars, 1 to 5."""
+        return {
+            stars: getattr(self, field)
+            for stars, field in enumerate(self.STARS_FIELDS, start=1)
+        }

@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Avg,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -21,10 +21,9 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.http import Http404
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -32,7 +31,7 @@ from wagtail.images import get_image_model
 from community.moderation.models import ModerationDecision, ModerationStatus
 from rewards.models import ProgrammeMembership
 
-from .models import Review, ReviewPhoto, ReviewVote
+from .models import ProductRating, Review, ReviewPhoto, ReviewVote
 
 PHOTO_THUMB_SPEC = "fill-160x160"
 PHOTO_LARGE_SPEC = "max-1200x1200"
@@ -61,7 +60,7 @@ def _photos_prefetch() -> Prefetch:
 def _with_page_details(queryset: QuerySet[Review]) -> QuerySet[Review]:
     """Author, response, photos and the rewards badge, without a query per review."""
     return (
-        queryset.select_related("author", "response", "response__author")
+        queryset.select_related("author", "response")
         .annotate(
             author_in_rewards=Exists(
                 ProgrammeMembership.objects.filter(member_id=OuterRef("author_id"))
@@ -132,20 +131,9 @@ class RatingSummary:
 
 
 def product_rating_summary(*, product_id: int) -> RatingSummary:
-    """One GROUP BY rating query over the product's published reviews.
-
-    It reads the (product, status, rating) index only, five rows out; the average
-    is computed from the distribution.
-    """
-    distribution = {n: 0 for n in range(1, 6)}
-    rows = (
-        Review.objects.filter(product_id=product_id, status=ModerationStatus.PUBLISHED)
-        .order_by()
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-    )
-    for rating, n in rows:
-        distribution[rating] = n
+    """The product's stored rating (one primary-key read, whatever the count)."""
+    stored = ProductRating.objects.filter(product_id=product_id).first()
+    distribution = stored.distribution if stored else {n: 0 for n in range(1, 6)}
     count = sum(distribution.values())
     average = (
         sum(rating * n for rating, n in distribution.items()) / count if count else None
@@ -214,22 +202,15 @@ def review_published(*, review_id: int) -> Review:
 
 
 def products_with_review_summary(queryset: QuerySet) -> QuerySet:
-    """Annotate products with `review_average` and `review_count` (published only).
-
-    Correlated subqueries keep it one query for a whole page, whatever the tag or
-    store joins of the product queryset.
-    """
-    published = Review.objects.filter(
-        product_id=OuterRef("pk"), status=ModerationStatus.PUBLISHED
-    ).values("product_id")
+    """Annotate products with `review_average` and `review_count` (published only),
+    read from their stored ratings: one LEFT JOIN, whatever the number of reviews."""
+    stars = [F(f"rating__{field}") for field in ProductRating.STARS_FIELDS]
+    count = Coalesce(sum(stars[1:], stars[0]), Value(0))
+    weighted = sum((n * s for n, s in enumerate(stars[1:], start=2)), stars[0])
     queryset = queryset.annotate(
-        review_count=Coalesce(
-            Subquery(published.annotate(n=Count("pk")).values("n")[:1]),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        review_average=Subquery(
-            published.annotate(a=Avg("rating")).values("a")[:1],
+        review_count=ExpressionWrapper(count, output_field=IntegerField()),
+        review_average=ExpressionWrapper(
+            Cast(weighted, FloatField()) / NullIf(count, Value(0)),
             output_field=FloatField(),
         ),
     )

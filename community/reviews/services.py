@@ -1,4 +1,4 @@
-"""Writes of reviews: submit, edit, delete, vote, respond.
+"""Writes of reviews: submit, edit, delete, vote, respond, and the products' ratings.
 
 Every function runs in one transaction and raises ValidationError or PermissionDenied
 with a message the member can read. Moderation (pending or published) is decided by
@@ -35,7 +35,7 @@ from comptoir.uploads import image_upload_clean
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
-from .models import Review, ReviewPhoto, ReviewResponse, ReviewVote
+from .models import ProductRating, Review, ReviewPhoto, ReviewResponse, ReviewVote
 from .quality import quality_score
 
 POSTING_KIND = "review"
@@ -221,6 +221,7 @@ def review_submit(
         _photos_attach(review, cleaned_photos, start=0)
         review_quality_refresh(review=review)
         content_submit(content=review)
+        product_rating_refresh(product_id=review.product_id)
         member_posting_record(member=author, kind=POSTING_KIND)
     review.refresh_from_db()
     return review
@@ -296,6 +297,7 @@ def review_edit(
         _photos_attach(review, cleaned_photos, start=len(kept))
         review_quality_refresh(review=review)
         content_submit(content=review)
+        product_rating_refresh(product_id=review.product_id)
         member_posting_record(member=editor, kind=POSTING_KIND)
     review.refresh_from_db()
     return review
@@ -319,7 +321,56 @@ def review_delete(*, review: Review, member) -> Review:
         review.save(update_fields=["status", "status_changed_at", "updated_at"])
         # Nothing left for a moderator to decide.
         content_withdraw(content=review)
+        product_rating_refresh(product_id=review.product_id)
     return review
+
+
+# --- Product ratings -----------------------------------------------------------------
+
+
+def _published_counts(product_ids=None):
+    reviews = Review.objects.filter(status=ModerationStatus.PUBLISHED)
+    if product_ids is not None:
+        reviews = reviews.filter(product_id__in=product_ids)
+    return (
+        reviews.order_by().values_list("product_id", "rating").annotate(n=Count("pk"))
+    )
+
+
+def product_rating_refresh(*, product_id: int) -> ProductRating:
+    """Recount a product's published reviews by stars into its stored rating.
+
+    Called inside the transaction of every change to a review's status or rating.
+    The product row is locked before counting, so of two changes at once the second
+    counts after the first has committed (SQLite serialises writers anyway).
+    """
+    with transaction.atomic():
+        list(Product.objects.select_for_update().filter(pk=product_id).values("pk"))
+        counts = {rating: n for _, rating, n in _published_counts([product_id])}
+        rating, _created = ProductRating.objects.update_or_create(
+            product_id=product_id,
+            defaults={
+                field: counts.get(stars, 0)
+                for stars, field in enumerate(ProductRating.STARS_FIELDS, start=1)
+            },
+        )
+    return rating
+
+
+def product_ratings_rebuild() -> int:
+    """Recount every product's stored rating from its reviews, in two statements.
+
+    For reviews loaded in bulk (demo content, benchmarks, imports), which skip the
+    services; returns how many products have published reviews.
+    """
+    ratings: dict[int, ProductRating] = {}
+    for product_id, stars, n in _published_counts():
+        rating = ratings.setdefault(product_id, ProductRating(product_id=product_id))
+        setattr(rating, ProductRating.STARS_FIELDS[stars - 1], n)
+    with transaction.atomic():
+        ProductRating.objects.all().delete()
+        ProductRating.objects.bulk_create(ratings.values(), batch_size=1000)
+    return len(ratings)
 
 
 # --- Votes and responses ------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -32,6 +32,7 @@ from marketplace.catalog import selectors as catalog_selectors
 from marketplace.catalog.selectors import DETAIL_IMAGE_SPEC
 
 from . import selectors, services
+from .cards import review_cards_html
 from .forms import ResponseForm, ReviewFilterForm, ReviewForm
 from .quality import (
     LENGTH_BONUS_MAX,
@@ -95,7 +96,9 @@ def product_reviews_context(request: HttpRequest, product) -> dict:
     votes = selectors.member_votes_on(
         member=user, review_ids=[r.pk for r in page_reviews]
     )
+    cards = review_cards_html(page_reviews)
     for review in page_reviews:
+        review.card_html = cards[review.pk]
         review.viewer_vote = votes.get(review.pk)
         review.viewer_is_author = user.is_authenticated and review.author_id == user.pk
         if review.viewer_is_author:
@@ -124,6 +127,9 @@ def product_reviews_context(request: HttpRequest, product) -> dict:
         "own_review": own_review,
         "review_json_ld": json_for_script(json_ld),
         "next_url": request.get_full_path(),
+        "login_to_vote_url": reverse("account_login")
+        + "?"
+        + urlencode({"next": request.get_full_path()}),
     }
 
 

@@ -25,7 +25,7 @@ from community.moderation.models import (
 )
 from community.reviews.models import Review, ReviewResponse, ReviewVote
 from community.reviews.quality import quality_score
-from community.reviews.services import review_submit
+from community.reviews.services import product_ratings_rebuild, review_submit
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
@@ -350,6 +350,8 @@ def reviews_build(*, progress: Progress) -> int:
             for n, review in enumerate(answered)
         ]
     )
+    # Loaded in bulk, past the services: count the products' ratings once.
+    product_ratings_rebuild()
     total = Review.objects.count()
     step.count = total
     step.done(

@@ -1,6 +1,11 @@
 """Review cards are rendered once per version: a change shows on the next visit."""
 
-from community.reviews.services import review_edit, review_submit, review_vote
+from community.reviews.services import (
+    review_edit,
+    review_respond,
+    review_submit,
+    review_vote,
+)
 
 from .conftest import BODY
 
@@ -40,3 +45,30 @@ def test_a_vote_shows_on_the_next_visit(client, product, author, reader):
     review_vote(review=review, voter=reader, helpful=True)
 
     assert "1 person found this helpful" in client.get(url).content.decode()
+
+
+def test_an_edited_shop_answer_shows_on_the_next_visit(client, product, author, staff):
+    review = review_submit(
+        author=author, product=product, rating=2, title="Lame fragile", body=BODY
+    )
+    review_respond(review=review, staff_member=staff, body="Nous vous rappelons.")
+    url = product.get_absolute_url()
+    assert "Nous vous rappelons." in client.get(url).content.decode()
+
+    review_respond(review=review, staff_member=staff, body="Lame remplacée, merci.")
+
+    page = client.get(url).content.decode()
+    assert "Lame remplacée, merci." in page
+    assert "Nous vous rappelons." not in page
+
+
+def test_a_visitor_is_sent_back_to_the_page_after_logging_in_to_vote(
+    client, product, author
+):
+    review_submit(author=author, product=product, rating=5, title="Parfait", body=BODY)
+    url = product.get_absolute_url()
+
+    page = client.get(url, {"sort": "newest"}).content.decode()
+
+    login = f'/accounts/login/?next={url.replace("/", "%2F")}%3Fsort%3Dnewest'
+    assert f'href="{login}"' in page
