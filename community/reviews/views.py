@@ -75,9 +75,9 @@ def review_quality_sentence(review) -> str:
 def product_reviews_context(request: HttpRequest, product) -> dict:
     """What the product page needs to show its reviews; a fixed number of queries.
 
-    Stats (1 aggregate), the page's reviews (count + rows + photos + images and
-    renditions), the viewer's own review and votes: the same whatever the number
-    of reviews.
+    The stored rating (one read), the page's reviews (rows + photos + images and
+    renditions; the count too when filtered), their cards (one cache read), the
+    viewer's own review and votes: the same whatever the number of reviews.
     """
     filter_form = ReviewFilterForm(request.GET or None)
     filters = filter_form.filters() if filter_form.is_bound else {"sort": "helpful"}
