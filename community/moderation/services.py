@@ -8,7 +8,10 @@ and the live queue count leave only after the transaction commits.
 
 A content model may define `on_moderation_decision(self, *, action)`; it is called
 inside the transaction after each decision ("approve", "reject", "hide") so the
-content app can keep its aggregates right.
+content app can keep its aggregates right. If those aggregates take row locks, the
+model also defines the class method `moderation_lock_related(contents)`, called once
+before a batch is decided, to take them all in a fixed order: two moderators
+deciding overlapping batches then queue behind each other instead of deadlocking.
 """
 
 import datetime as dt
@@ -209,6 +212,16 @@ def _decision_log(
     )
 
 
+def _content_app_lock(contents: list) -> None:
+    by_model = defaultdict(list)
+    for content in contents:
+        by_model[type(content)].append(content)
+    for model, items in by_model.items():
+        lock_related = getattr(model, "moderation_lock_related", None)
+        if lock_related is not None:
+            lock_related(items)
+
+
 def _content_app_hook(content, *, action: str) -> None:
     hook = getattr(content, "on_moderation_decision", None)
     if hook is not None:
@@ -376,6 +389,7 @@ def moderation_decide(
     with transaction.atomic():
         now = timezone.now()
         locked = _lock(contents)
+        _content_app_lock(locked)
         open_keys = _open_entry_keys(locked)
         for content in locked:
             author = content.moderation_author

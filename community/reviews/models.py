@@ -74,6 +74,14 @@ class Review(ModeratedContent):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def moderation_lock_related(cls, reviews) -> None:
+        """Before a batch is decided, lock its products in id order, as each
+        decision recounts its product's rating under that lock."""
+        from .services import products_lock
+
+        products_lock(product_ids={review.product_id for review in reviews})
+
     def on_moderation_decision(self, *, action: str) -> None:
         """Moderation approved, rejected or hid this review: recount its product."""
         from .services import product_rating_refresh

@@ -337,15 +337,28 @@ def _published_counts(product_ids=None):
     )
 
 
+def products_lock(*, product_ids) -> None:
+    """Lock these product rows until the transaction ends, in id order, so that
+    transactions locking several products never wait on each other in a circle."""
+    ids = sorted(product_ids)
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values("pk")
+    )
+
+
 def product_rating_refresh(*, product_id: int) -> ProductRating:
     """Recount a product's published reviews by stars into its stored rating.
 
     Called inside the transaction of every change to a review's status or rating.
     The product row is locked before counting, so of two changes at once the second
-    counts after the first has committed (SQLite serialises writers anyway).
+    counts after the first has committed (SQLite serialises writers anyway); a
+    moderator's batch locks all its products first (`Review.moderation_lock_related`).
     """
     with transaction.atomic():
-        list(Product.objects.select_for_update().filter(pk=product_id).values("pk"))
+        products_lock(product_ids=[product_id])
         counts = {rating: n for _, rating, n in _published_counts([product_id])}
         rating, _created = ProductRating.objects.update_or_create(
             product_id=product_id,

@@ -1,8 +1,10 @@
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.utils import timezone
 from PIL import Image
 
@@ -105,3 +107,18 @@ def sale_for(member, product, *, n=1):
 
 def rewards_member(member):
     return ProgrammeMembership.objects.create(member=member, terms_version="2026-1")
+
+
+def with_retry(action, attempts=50):
+    """Run `action` from a test thread, trying again while SQLite answers "database
+    (table) is locked": its in-memory test database refuses instead of waiting, and
+    a real client would try again. Any other error, PostgreSQL's deadlocks
+    included, is raised."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OperationalError as error:
+            if "is locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    return None

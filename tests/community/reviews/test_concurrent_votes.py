@@ -1,31 +1,19 @@
 """50 members voting at once leave exact counts (SQLite and PostgreSQL)."""
 
 import threading
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import OperationalError, connections
+from django.db import connections
 
 from community.moderation.models import ModerationStatus
 from community.reviews.models import Review, ReviewVote
 from community.reviews.services import review_vote
 from tests.factories import MemberFactory, ProductFactory
 
+from .conftest import with_retry
+
 VOTERS = 50
-
-
-def _with_retry(action, attempts=50):
-    """SQLite's in-memory test database answers "table is locked" instead of
-    waiting; a real client would try again, so the thread does."""
-    for attempt in range(attempts):
-        try:
-            return action()
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == attempts - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    return None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -53,12 +41,10 @@ def test_fifty_concurrent_voters_give_exact_counts():
     def vote(voter, helpful):
         try:
             barrier.wait()
-            _with_retry(
-                lambda: review_vote(review=review, voter=voter, helpful=helpful)
-            )
+            with_retry(lambda: review_vote(review=review, voter=voter, helpful=helpful))
             # Half of them send their vote twice, as a double click would.
             if voter.pk % 2:
-                _with_retry(
+                with_retry(
                     lambda: review_vote(review=review, voter=voter, helpful=helpful)
                 )
         except Exception as exc:  # noqa: BLE001 - reported below

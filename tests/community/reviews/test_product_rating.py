@@ -23,8 +23,7 @@ from community.reviews.services import (
 )
 from tests.factories import MemberFactory, ProductFactory
 
-from .conftest import BODY, aged
-from .test_concurrent_votes import _with_retry
+from .conftest import BODY, aged, with_retry
 
 
 def counted(product) -> dict[int, int]:
@@ -157,7 +156,7 @@ def test_reviews_published_at_once_are_all_counted():
 
         try:
             barrier.wait()
-            _with_retry(submit)
+            with_retry(submit)
         except Exception as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
         finally:
@@ -176,3 +175,63 @@ def test_reviews_published_at_once_are_all_counted():
     rating = ProductRating.objects.get(product=product)
     assert sum(rating.distribution.values()) == WRITERS
     assert rating.distribution == counted(product)
+
+
+ROUNDS = 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_approving_the_same_products_at_once_both_succeed(moderator):
+    # Each round, two moderators approve reviews of the same two products, listed
+    # in opposite orders: their recounts must not wait on each other for ever.
+    other = aged(MemberFactory(trust_level=3))
+    other.user_permissions.set(moderator.user_permissions.all())
+    first, second = ProductFactory(), ProductFactory()
+    batches = []
+    for _ in range(ROUNDS):
+        pending = {}
+        for product in (first, second):
+            for side in ("a", "b"):
+                pending[product.pk, side] = review_submit(
+                    author=aged(MemberFactory(trust_level=0)),
+                    product=product,
+                    rating=4,
+                    title="En attente",
+                    body=BODY,
+                )
+        batches.append(
+            (
+                [pending[first.pk, "a"], pending[second.pk, "a"]],
+                [pending[second.pk, "b"], pending[first.pk, "b"]],
+            )
+        )
+    failures = []
+
+    def decide(who, reviews, barrier):
+        try:
+            barrier.wait()
+            with_retry(
+                lambda: moderation_decide(
+                    moderator=who, entries_or_contents=reviews, action="approve"
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    for one, two in batches:
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=decide, args=(moderator, one, barrier)),
+            threading.Thread(target=decide, args=(other, two, barrier)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert failures == []
+    for product in (first, second):
+        rating = ProductRating.objects.get(product=product)
+        assert rating.distribution == {1: 0, 2: 0, 3: 0, 4: 2 * ROUNDS, 5: 0}

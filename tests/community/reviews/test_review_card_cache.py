@@ -70,5 +70,5 @@ def test_a_visitor_is_sent_back_to_the_page_after_logging_in_to_vote(
 
     page = client.get(url, {"sort": "newest"}).content.decode()
 
-    login = f'/accounts/login/?next={url.replace("/", "%2F")}%3Fsort%3Dnewest'
+    login = f"/accounts/login/?next={url.replace('/', '%2F')}%3Fsort%3Dnewest"
     assert f'href="{login}"' in page
