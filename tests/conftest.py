@@ -1,7 +1,26 @@
+import datetime as dt
 import shutil
 
 import pytest
+import time_machine
 from django.conf import settings
+
+# The suite runs at this instant, whatever day it is run on, and the clock ticks on
+# from there (waits, rate limits and cache expiry behave). A test that needs another
+# moment travels there itself or passes `now` to the service it calls.
+SUITE_NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock():
+    """The suite's clock, set to `SUITE_NOW` before any fixture or test runs.
+
+    Session-wide, so fixtures shared by a module (the demo content) are built on
+    the same day as the tests that read them. Browser tests drive a site that runs
+    in its own process, on the real clock; their own code reads no date.
+    """
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True, scope="session")
