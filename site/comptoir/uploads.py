@@ -94,27 +94,7 @@ def _convert_mode(img: Image.Image, target_format: str) -> Image.Image:
     return img.convert("RGBA" if has_alpha else "RGB")
 
 
-def image_upload_clean(
-    uploaded_file,
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    allowed_formats: tuple[str, ...] = DEFAULT_FORMATS,
-    fit_within: tuple[int, int] | None = None,
-) -> ContentFile:
-    """Check an uploaded image and return a freshly encoded copy of its pixels.
-
-    The checks run cheapest first, so a hostile file is refused before it costs
-    memory: the byte size, then the real format and the pixel count read from the
-    header (a 20,000 × 20,000 PNG of a few KB never gets decoded), then decoding.
-    The image is turned upright from its EXIF orientation, optionally shrunk to fit
-    within `fit_within`, and re-encoded in its own format (JPEG, PNG or WEBP), so
-    EXIF (GPS position…), text chunks and anything appended to the file — e.g. an
-    HTML/PNG polyglot — are left behind. The name, extension and content type the
-    member sent are ignored; the returned ContentFile has a random name.
-
-    Raises ValidationError with a message a member can act on.
-    """
+def _check_size(uploaded_file, max_bytes: int) -> None:
     size = _file_size(uploaded_file)
     if size > max_bytes:
         raise ValidationError(
@@ -125,13 +105,16 @@ def image_upload_clean(
     if size == 0:
         raise ValidationError(_("This file is empty."), code="empty")
 
+
+def _open_header(uploaded_file, allowed_formats, max_pixels: int) -> Image.Image:
+    """The image with only its header read; a clear error for what is not one."""
     accepted = _formats_label(allowed_formats)
     uploaded_file.seek(0)
     head = uploaded_file.read(2048)
     uploaded_file.seek(0)
     try:
-        # Opening reads the header only; pixels are decoded by load() below.
-        img = Image.open(uploaded_file, formats=list(allowed_formats))
+        # Opening reads the header only; pixels are decoded by load() later.
+        return Image.open(uploaded_file, formats=list(allowed_formats))
     except Image.DecompressionBombError:
         raise ValidationError(
             _(
@@ -161,54 +144,87 @@ def image_upload_clean(
             code="not_an_image",
         ) from None
 
-    with img:
-        width, height = img.size
-        if width * height > max_pixels:
-            raise ValidationError(
-                _(
-                    "This image is %(width)s × %(height)s pixels (%(mp)s megapixels); "
-                    "images may have %(max)s megapixels at most."
-                )
-                % {
-                    "width": width,
-                    "height": height,
-                    "mp": _megapixels(width * height),
-                    "max": _megapixels(max_pixels),
-                },
-                code="too_many_pixels",
-            )
-        if width < 1 or height < 1:
-            raise ValidationError(_("This image has no pixels."), code="corrupt")
-        source_format = img.format
-        if fit_within and source_format == "JPEG":
-            # Decode JPEGs at a reduced scale when we will shrink them anyway.
-            img.draft("RGB", fit_within)
-        try:
-            img.load()
-            upright = ImageOps.exif_transpose(img) or img
-            clean = _convert_mode(upright, source_format)
-            if fit_within:
-                clean.thumbnail(fit_within, Image.Resampling.LANCZOS)
-            # Nothing from the original file's metadata may reach the encoder.
-            clean.info = {}
-            out = io.BytesIO()
-            if source_format == "JPEG":
-                clean.save(out, format="JPEG", quality=85, optimize=True)
-            elif source_format == "WEBP":
-                clean.save(out, format="WEBP", quality=85)
-            else:
-                clean.save(out, format=source_format)
-        except (
-            OSError,
-            SyntaxError,
-            ValueError,
-            EOFError,
-            Image.DecompressionBombError,
-        ):
-            raise ValidationError(
-                _("This image is damaged or incomplete; please upload it again."),
-                code="corrupt",
-            ) from None
 
+def _check_pixels(img: Image.Image, max_pixels: int) -> None:
+    width, height = img.size
+    if width * height > max_pixels:
+        raise ValidationError(
+            _(
+                "This image is %(width)s × %(height)s pixels (%(mp)s megapixels); "
+                "images may have %(max)s megapixels at most."
+            )
+            % {
+                "width": width,
+                "height": height,
+                "mp": _megapixels(width * height),
+                "max": _megapixels(max_pixels),
+            },
+            code="too_many_pixels",
+        )
+    if width < 1 or height < 1:
+        raise ValidationError(_("This image has no pixels."), code="corrupt")
+
+
+def _reencode(img: Image.Image, fit_within: tuple[int, int] | None) -> bytes:
+    """The decoded pixels, upright and optionally shrunk, encoded afresh."""
+    source_format = img.format
+    if fit_within and source_format == "JPEG":
+        # Decode JPEGs at a reduced scale when we will shrink them anyway.
+        img.draft("RGB", fit_within)
+    try:
+        img.load()
+        upright = ImageOps.exif_transpose(img) or img
+        clean = _convert_mode(upright, source_format)
+        if fit_within:
+            clean.thumbnail(fit_within, Image.Resampling.LANCZOS)
+        # Nothing from the original file's metadata may reach the encoder.
+        clean.info = {}
+        out = io.BytesIO()
+        if source_format == "JPEG":
+            clean.save(out, format="JPEG", quality=85, optimize=True)
+        elif source_format == "WEBP":
+            clean.save(out, format="WEBP", quality=85)
+        else:
+            clean.save(out, format=source_format)
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        Image.DecompressionBombError,
+    ):
+        raise ValidationError(
+            _("This image is damaged or incomplete; please upload it again."),
+            code="corrupt",
+        ) from None
+    return out.getvalue()
+
+
+def image_upload_clean(
+    uploaded_file,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    allowed_formats: tuple[str, ...] = DEFAULT_FORMATS,
+    fit_within: tuple[int, int] | None = None,
+) -> ContentFile:
+    """Check an uploaded image and return a freshly encoded copy of its pixels.
+
+    The checks run cheapest first, so a hostile file is refused before it costs
+    memory: the byte size, then the real format and the pixel count read from the
+    header (a 20,000 × 20,000 PNG of a few KB never gets decoded), then decoding.
+    The image is turned upright from its EXIF orientation, optionally shrunk to fit
+    within `fit_within`, and re-encoded in its own format (JPEG, PNG or WEBP), so
+    EXIF (GPS position…), text chunks and anything appended to the file — e.g. an
+    HTML/PNG polyglot — are left behind. The name, extension and content type the
+    member sent are ignored; the returned ContentFile has a random name.
+
+    Raises ValidationError with a message a member can act on.
+    """
+    _check_size(uploaded_file, max_bytes)
+    with _open_header(uploaded_file, allowed_formats, max_pixels) as img:
+        _check_pixels(img, max_pixels)
+        source_format = img.format
+        data = _reencode(img, fit_within)
     name = f"{secrets.token_hex(16)}.{_EXTENSIONS.get(source_format, 'img')}"
-    return ContentFile(out.getvalue(), name=name)
+    return ContentFile(data, name=name)
