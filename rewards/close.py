@@ -1,4 +1,4 @@
-"""The monthly close: net revenue per product becomes originators' and reviewers' pay.
+"""The monthly close: net revenue per product becomes its earners' pay.
 
 Rules (issue 4, DESIGN.md "Rewards"):
 
@@ -8,38 +8,37 @@ Rules (issue 4, DESIGN.md "Rewards"):
   first day (`Programme.in_force_on`).
 - Events received after their month was closed ("late") are settled in the next
   close: for each product and each earlier month, positive late nets pay adjustment
-  lines computed with that month's rates and reviews; negative ones are taken back.
+  lines computed with that month's rates and earners; negative ones are taken back.
 - Taking back: a product's negative nets (of the month, of late refunds, and the
   deficit carried from the previous close) are subtracted from its positive nets,
   oldest month first, before anything is paid on them. Earners' balances never go
   below zero; what is still negative is recorded as a `CarryForward` row of this
   period, in net-revenue cents, and taken back at the next close.
-- Originators get `originator_rate_bp` of the net, split by their shares (the part
-  of an originator who had not opted in by the month's end is not paid); the
-  reviewers of the product get `reviewer_pool_rate_bp` of it, split by quality score
-  among eligible reviews: published before the month ended, author opted in before
-  it ended, verified purchase when the version requires it, quality at least the
-  minimum (and above zero). Amounts are rounded down to the cent and split by the
-  largest-remainder method; a product without originators or eligible reviews pays
-  nothing for that part.
+- Who earns comes from the registered earning pools (`rewards/pools.py`): each pool
+  gets its rate of what is paid on, rounded down to the cent, split among the
+  product's shares in it by the largest-remainder method; the parts of shares that
+  are not paid stay with the retailer, and a product without shares in a pool pays
+  nothing for it. Rewards' own pool pays originators (`rewards/originators.py`);
+  each content app's pool says who earns in it (reviewers split by quality score).
 - Idempotent: one `Period` row per month (unique), every transaction keyed
-  `close:<month>:<role>:product:<id>` (adjustments `close:<month>:late:<month>:…`).
+  `close:<month>:<pool name>:product:<id>` (adjustments `close:<month>:late:<month>:…`).
   Months are closed in order: the first close may be any month, then only the next.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.moderation.models import ModerationStatus
-from community.reviews.models import Review
+from comptoir.db import sqlite_real_variable_limit
 from marketplace.sales.models import SaleEvent
 
 from .allocation import largest_remainder_split, rate_apply
@@ -49,9 +48,16 @@ from .models import (
     CarryForward,
     LedgerTransaction,
     Period,
-    ProductOriginator,
     Programme,
 )
+from .pools import EarningPool, ProductShares, earning_pools
+
+# The `Period` columns a pool may keep its total in (`EarningPool.period_field`).
+PERIOD_POOL_FIELDS = ("originators_cents", "reviewers_cents")
+
+ProgrammeOf = Callable[[dt.date], Programme]
+# (pool name, month) → product id → the product's shares in that pool that month.
+SharesByMonth = dict[tuple[str, dt.date], dict[int, ProductShares]]
 
 
 def month_start(month: dt.date) -> dt.datetime:
@@ -77,44 +83,23 @@ def month_parse(text: str) -> dt.date:
 
 @dataclass
 class _Source:
+    """One net of a product to settle: of the month closed, or late of an earlier."""
+
     month: dt.date
     late: bool
     net: int
 
 
-def _eligible_reviews(
-    programme: Programme, end: dt.datetime, product_ids=None
-) -> dict[int, list[tuple[int, int, int]]]:
-    """Product id → [(review id, author id, quality)] of reviews that earn."""
-    reviews = Review.objects.filter(
-        status=ModerationStatus.PUBLISHED,
-        published_at__lt=end,
-        quality_score__gte=max(programme.min_quality, 1),
-        author__rewards_membership__opted_in_at__lt=end,
-    )
-    if programme.verified_only:
-        reviews = reviews.filter(verified_purchase=True)
-    if product_ids is not None:
-        reviews = reviews.filter(product_id__in=list(product_ids))
-    by_product: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for product_id, review_id, author_id, quality in reviews.values_list(
-        "product_id", "id", "author_id", "quality_score"
-    ).order_by():
-        by_product[product_id].append((review_id, author_id, quality))
-    return by_product
+@dataclass
+class _Line:
+    """One transaction the close will write, and the members it pays."""
 
-
-def _originators() -> dict[int, list[tuple[int, int, dt.datetime | None]]]:
-    """Product id → [(member id, share, opted in at or None)]."""
-    by_product: dict[int, list] = defaultdict(list)
-    for product_id, member_id, share, opted_in in ProductOriginator.objects.values_list(
-        "origin__product_id",
-        "member_id",
-        "share_bp",
-        "member__rewards_membership__opted_in_at",
-    ).order_by():
-        by_product[product_id].append((member_id, share, opted_in))
-    return by_product
+    key: str
+    kind: str
+    product_id: int
+    details: dict
+    # (member id, amount in cents, weight the amount was split by)
+    members: list[tuple[int, int, int]]
 
 
 class _Plan:
@@ -123,13 +108,11 @@ class _Plan:
     def __init__(self, month: dt.date):
         self.month = month
         self.key = month.strftime("%Y-%m")
-        # (transaction fields, [(member id, amount, weight)])
-        self.lines: list[tuple[dict, list[tuple[int, int, int]]]] = []
+        self.lines: list[_Line] = []
         self.carries: dict[int, int] = {}
         self.net = 0
         self.late_net = 0
-        self.originators = 0
-        self.reviewers = 0
+        self.paid: dict[str, int] = defaultdict(int)  # pool name → cents
 
     def pay(
         self,
@@ -139,10 +122,9 @@ class _Plan:
         base: int,
         taken_back: int,
         programme: Programme,
-        originators: list[tuple[int, int, dt.datetime | None]],
-        reviews: list[tuple[int, int, int]],
-        end: dt.datetime,
+        pools: list[tuple[EarningPool, ProductShares]],
     ) -> None:
+        """Pay every pool with shares in the product its rate of `base`."""
         prefix = f"close:{self.key}:"
         if source.late:
             prefix += f"late:{source.month:%Y-%m}:"
@@ -153,69 +135,56 @@ class _Plan:
             "taken_back": taken_back,
             "base": base,
         }
-        # Shares are split among all originators; the part of one who had not
-        # opted in by the month's end is not paid (the retailer keeps it).
-        parts = largest_remainder_split(
-            rate_apply(base, programme.originator_rate_bp),
-            [(member_id, share) for member_id, share, _ in originators],
-        )
-        earning = [
-            (member_id, share)
-            for member_id, share, opted_in in originators
-            if opted_in is not None and opted_in < end and parts.get(member_id)
-        ]
-        total = sum(parts[member_id] for member_id, _ in earning)
-        if total:
-            self.lines.append(
-                (
-                    {
-                        "key": f"{prefix}originators:product:{product_id}",
-                        "kind": LedgerTransaction.Kind.ORIGINATOR,
-                        "product_id": product_id,
-                        "details": {
-                            **common,
-                            "rate_bp": programme.originator_rate_bp,
-                            "total": sum(parts.values()),
-                        },
-                    },
-                    [
-                        (member_id, parts[member_id], share)
-                        for member_id, share in earning
-                    ],
-                )
+        for pool, shares in pools:
+            self._pool_pay(
+                pool=pool,
+                shares=shares,
+                key=f"{prefix}{pool.name}:product:{product_id}",
+                product_id=product_id,
+                common=common,
+                base=base,
+                programme=programme,
             )
-            self.originators += total
-        pool = rate_apply(base, programme.reviewer_pool_rate_bp)
-        by_review = {
-            review_id: (author, quality) for review_id, author, quality in reviews
-        }
+
+    def _pool_pay(
+        self,
+        *,
+        pool: EarningPool,
+        shares: ProductShares,
+        key: str,
+        product_id: int,
+        common: dict,
+        base: int,
+        programme: Programme,
+    ) -> None:
+        rate = pool.rate_bp(programme)
         parts = largest_remainder_split(
-            pool,
-            [(review_id, quality) for review_id, (_, quality) in by_review.items()],
+            rate_apply(base, rate),
+            [(share.key, share.weight) for share in shares.shares],
         )
         paid = [
-            (by_review[review_id][0], amount, by_review[review_id][1])
-            for review_id, amount in sorted(parts.items())
-            if amount
+            (share.member_id, parts[share.key], share.weight)
+            for share in shares.shares
+            if share.paid and parts.get(share.key)
         ]
-        if pool and paid:
-            self.lines.append(
-                (
-                    {
-                        "key": f"{prefix}reviewers:product:{product_id}",
-                        "kind": LedgerTransaction.Kind.REVIEWER,
-                        "product_id": product_id,
-                        "details": {
-                            **common,
-                            "rate_bp": programme.reviewer_pool_rate_bp,
-                            "total": pool,
-                            "total_weight": sum(q for _, q in by_review.values()),
-                        },
-                    },
-                    paid,
-                )
+        total = sum(amount for _, amount, _ in paid)
+        if not total:
+            return
+        self.lines.append(
+            _Line(
+                key=key,
+                kind=pool.kind,
+                product_id=product_id,
+                details={
+                    **common,
+                    "rate_bp": rate,
+                    "total": sum(parts.values()),
+                    **shares.details,
+                },
+                members=paid,
             )
-            self.reviewers += pool
+        )
+        self.paid[pool.name] += total
 
 
 def _monthly_nets(start, end, received_until) -> dict[int, int]:
@@ -253,19 +222,18 @@ def _late_nets(
     }
 
 
-def _plan(month: dt.date, last: Period | None, closed_at, progress) -> _Plan:
-    plan = _Plan(month)
-    start, end = month_start(month), month_start(month_next(month))
-    programmes: dict[dt.date, Programme] = {}
+def _sources_read(
+    month: dt.date, *, last: Period | None, closed_at: dt.datetime
+) -> tuple[dict[int, list[_Source]], dict[int, int]]:
+    """Product id → its nets to settle, oldest month first; and the carried deficits.
 
-    def programme_of(day: dt.date) -> Programme:
-        if day not in programmes:
-            programmes[day] = Programme.in_force_on(day)
-        return programmes[day]
-
+    Late nets of earlier months come first, then the month's own; the deficits are
+    those the previous close carried forward.
+    """
     sources: dict[int, list[_Source]] = defaultdict(list)
     late: dict[tuple[int, dt.date], int] = {}
     carry_in: dict[int, int] = {}
+    start = month_start(month)
     if last is not None:
         first = Period.objects.order_by("month").values_list("month", flat=True)[0]
         late = _late_nets(
@@ -281,50 +249,108 @@ def _plan(month: dt.date, last: Period | None, closed_at, progress) -> _Plan:
         )
     for (product_id, source_month), net in sorted(late.items()):
         sources[product_id].append(_Source(source_month, True, net))
-        plan.late_net += net
+    end = month_start(month_next(month))
     for product_id, net in _monthly_nets(start, end, closed_at).items():
         sources[product_id].append(_Source(month, False, net))
-        plan.net += net
+    return sources, carry_in
 
-    reviews = {month: _eligible_reviews(programme_of(month), end)}
+
+def _shares_read(
+    pools: list[EarningPool],
+    *,
+    month: dt.date,
+    sources: dict[int, list[_Source]],
+    programme_of: ProgrammeOf,
+) -> SharesByMonth:
+    """Every pool's shares: of the month for all products, of each earlier month
+    with late nets for those products only. One read per pool and month."""
     late_products: dict[dt.date, set[int]] = defaultdict(set)
-    for product_id, source_month in late:
-        late_products[source_month].add(product_id)
-    for source_month, product_ids in late_products.items():
-        reviews[source_month] = _eligible_reviews(
-            programme_of(source_month),
-            month_start(month_next(source_month)),
-            product_ids,
+    for product_id, product_sources in sources.items():
+        for source in product_sources:
+            if source.late:
+                late_products[source.month].add(product_id)
+    wanted: dict[dt.date, set[int] | None] = {month: None, **late_products}
+    return {
+        (pool.name, source_month): pool.product_shares(
+            programme=programme_of(source_month),
+            end=month_start(month_next(source_month)),
+            product_ids=product_ids,
         )
-    originators = _originators()
+        for pool in pools
+        for source_month, product_ids in wanted.items()
+    }
 
+
+def _product_plan(
+    plan: _Plan,
+    *,
+    product_id: int,
+    sources: list[_Source],
+    carried: int,
+    pools: list[EarningPool],
+    shares: SharesByMonth,
+    programme_of: ProgrammeOf,
+) -> None:
+    """Settle one product: negative nets are taken back from positive ones, oldest
+    first; the pools are paid on what is left; what is still negative is carried."""
+    deficit = carried + sum(source.net for source in sources if source.net < 0)
+    for source in sources:
+        if source.net <= 0:
+            continue
+        taken_back = min(-deficit, source.net)
+        deficit += taken_back
+        base = source.net - taken_back
+        if base <= 0:
+            continue
+        of_month = [
+            (pool, shares[pool.name, source.month].get(product_id)) for pool in pools
+        ]
+        plan.pay(
+            product_id=product_id,
+            source=source,
+            base=base,
+            taken_back=taken_back,
+            programme=programme_of(source.month),
+            pools=[(pool, found) for pool, found in of_month if found is not None],
+        )
+    if deficit < 0:
+        plan.carries[product_id] = deficit
+
+
+def _plan(
+    month: dt.date,
+    *,
+    last: Period | None,
+    closed_at: dt.datetime,
+    pools: list[EarningPool],
+    progress=None,
+) -> _Plan:
+    """Everything closing `month` will write, read in bulk: a fixed number of
+    queries whatever the number of products."""
+    plan = _Plan(month)
+    programme_of: ProgrammeOf = functools.cache(Programme.in_force_on)
+    sources, carry_in = _sources_read(month, last=last, closed_at=closed_at)
+    for product_sources in sources.values():
+        for source in product_sources:
+            if source.late:
+                plan.late_net += source.net
+            else:
+                plan.net += source.net
+    shares = _shares_read(
+        pools, month=month, sources=sources, programme_of=programme_of
+    )
     product_ids = sorted(set(sources) | set(carry_in))
     step = progress.step("Products", len(product_ids)) if progress else None
     for index, product_id in enumerate(product_ids, start=1):
-        product_sources = sources.get(product_id, [])
-        deficit = carry_in.get(product_id, 0) + sum(
-            source.net for source in product_sources if source.net < 0
+        _product_plan(
+            plan,
+            product_id=product_id,
+            sources=sources.get(product_id, []),
+            carried=carry_in.get(product_id, 0),
+            pools=pools,
+            shares=shares,
+            programme_of=programme_of,
         )
-        for source in product_sources:
-            if source.net <= 0:
-                continue
-            taken_back = min(-deficit, source.net)
-            deficit += taken_back
-            base = source.net - taken_back
-            if base <= 0:
-                continue
-            plan.pay(
-                product_id=product_id,
-                source=source,
-                base=base,
-                taken_back=taken_back,
-                programme=programme_of(source.month),
-                originators=originators.get(product_id, []),
-                reviews=reviews[source.month].get(product_id, []),
-                end=month_start(month_next(source.month)),
-            )
-        if deficit < 0:
-            plan.carries[product_id] = deficit
         if step and index % 1000 == 0:
             step.advance(1000)
     if step:
@@ -333,10 +359,37 @@ def _plan(month: dt.date, last: Period | None, closed_at, progress) -> _Plan:
     return plan
 
 
+def _pools_checked() -> list[EarningPool]:
+    """The registered pools; each `period_field` must be a pool column, used once."""
+    pools = earning_pools()
+    fields = [pool.period_field for pool in pools if pool.period_field]
+    if len(set(fields)) != len(fields) or not set(fields) <= set(PERIOD_POOL_FIELDS):
+        raise ImproperlyConfigured(
+            f"Earning pools keep their totals in {PERIOD_POOL_FIELDS}, one pool "
+            f"each, not {fields!r}."
+        )
+    return pools
+
+
+def _order_check(month: dt.date, last: Period | None) -> None:
+    if last is not None and month != month_next(last.month):
+        raise ValidationError(
+            _(
+                "Months are closed in order: the last closed month is %(last)s, "
+                "so the next one to close is %(next)s, not %(month)s."
+            )
+            % {
+                "last": f"{last.month:%Y-%m}",
+                "next": f"{month_next(last.month):%Y-%m}",
+                "month": f"{month:%Y-%m}",
+            }
+        )
+
+
 def period_close(
     *, month: dt.date, by=None, now: dt.datetime | None = None, progress=None
 ) -> tuple[Period, bool]:
-    """Close a month: pay originators and reviewers into pending; (period, created).
+    """Close a month: pay every earning pool into pending; (period, created).
 
     Closing a month already closed writes nothing and returns it with False. Months
     are closed in order and only once over. The module docstring has every rule.
@@ -351,6 +404,7 @@ def period_close(
                 "date": f"{month_next(month):%Y-%m-%d}",
             }
         )
+    pools = _pools_checked()
     with transaction.atomic():
         # Locks the last period on PostgreSQL; SQLite's immediate transactions
         # already let one writer in at a time.
@@ -358,21 +412,12 @@ def period_close(
         existing = Period.objects.filter(month=month).first()
         if existing is not None:
             return existing, False
-        if last is not None and month != month_next(last.month):
-            raise ValidationError(
-                _(
-                    "Months are closed in order: the last closed month is %(last)s, "
-                    "so the next one to close is %(next)s, not %(month)s."
-                )
-                % {
-                    "last": f"{last.month:%Y-%m}",
-                    "next": f"{month_next(last.month):%Y-%m}",
-                    "month": f"{month:%Y-%m}",
-                }
-            )
+        _order_check(month, last)
         closed_at = now
         programme = Programme.in_force_on(month)
-        plan = _plan(month, last, closed_at, progress)
+        plan = _plan(
+            month, last=last, closed_at=closed_at, pools=pools, progress=progress
+        )
         try:
             with transaction.atomic():
                 period = Period.objects.create(
@@ -383,10 +428,13 @@ def period_close(
                     hold_days=programme.hold_days,
                     net_cents=plan.net,
                     late_net_cents=plan.late_net,
-                    originators_cents=plan.originators,
-                    reviewers_cents=plan.reviewers,
                     carried_cents=sum(plan.carries.values()),
-                    lines=sum(len(members) for _, members in plan.lines),
+                    lines=sum(len(line.members) for line in plan.lines),
+                    **{
+                        pool.period_field: plan.paid[pool.name]
+                        for pool in pools
+                        if pool.period_field
+                    },
                 )
         except IntegrityError:
             # Another close of this month committed first (PostgreSQL).
@@ -398,30 +446,31 @@ def period_close(
 def _plan_write(plan: _Plan, period: Period) -> None:
     expense = system_account_id(Account.Kind.EXPENSE)
     pending = member_account_ids(
-        {member_id for _, members in plan.lines for member_id, _, _ in members},
+        {member_id for line in plan.lines for member_id, _, _ in line.members},
         Account.Kind.PENDING,
     )
     items = []
-    for fields, members in plan.lines:
+    for line in plan.lines:
         txn = LedgerTransaction(
-            idempotency_key=fields["key"],
-            kind=fields["kind"],
-            product_id=fields["product_id"],
+            idempotency_key=line.key,
+            kind=line.kind,
+            product_id=line.product_id,
             period=period,
             created_at=period.closed_at,
-            details=fields["details"],
+            details=line.details,
         )
         entries = [
             (pending[member_id], amount, weight)
-            for member_id, amount, weight in members
+            for member_id, amount, weight in line.members
         ]
-        entries.append((expense, -sum(amount for _, amount, _ in members), None))
+        entries.append((expense, -sum(amount for _, amount, _ in line.members), None))
         items.append((txn, entries))
     transactions_write(items)
-    CarryForward.objects.bulk_create(
-        [
-            CarryForward(period=period, product_id=product_id, net_cents=net)
-            for product_id, net in plan.carries.items()
-        ],
-        batch_size=2_000,
-    )
+    with sqlite_real_variable_limit():
+        CarryForward.objects.bulk_create(
+            [
+                CarryForward(period=period, product_id=product_id, net_cents=net)
+                for product_id, net in plan.carries.items()
+            ],
+            batch_size=2_000,
+        )

@@ -1,7 +1,8 @@
 """Statement lines in words: each amount says how it was computed.
 
 The ledger stores numbers (net, rate, share or quality weights); the sentence is
-written here, at display time, in the reader's language.
+written at display time, in the reader's language: here for the programme's own
+movements, by the earning pool that paid it for an accrual (`rewards/pools.py`).
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from comptoir.money import format_cents
 
 from .models import LedgerTransaction
+from .pools import EarningPool, earning_pools_by_kind
 
 
 def percent(basis_points: int) -> str:
@@ -38,14 +40,19 @@ def month_name(key: str) -> str:
     return date_format(day, "F Y")
 
 
-def entry_explain(entry) -> str:
-    """The sentence of one statement line (an entry on a member's account)."""
+def entry_explain(entry, pools: dict[str, EarningPool] | None = None) -> str:
+    """The sentence of one statement line (an entry on a member's account).
+
+    `pools` (kind → pool, from `earning_pools_by_kind`) saves reading the
+    registered pools again for every line of a long statement.
+    """
     txn = entry.transaction
     details = txn.details or {}
     amount = format_cents(abs(entry.amount_cents))
     kind = txn.kind
-    if kind in LedgerTransaction.ACCRUAL_KINDS:
-        return _accrual(entry, txn, details, amount)
+    pool = (earning_pools_by_kind() if pools is None else pools).get(kind)
+    if pool is not None:
+        return _accrual(entry, pool, details, amount)
     if kind == LedgerTransaction.Kind.RELEASE:
         return _("Earnings of %(month)s released after the hold period: %(amount)s") % {
             "month": month_name(details.get("month")),
@@ -68,7 +75,8 @@ def entry_explain(entry) -> str:
     return f"{txn.get_kind_display()}: {amount}"
 
 
-def _accrual(entry, txn, details, amount) -> str:
+def _accrual(entry, pool: EarningPool, details, amount) -> str:
+    txn = entry.transaction
     product = txn.product.name if txn.product_id and txn.product else ""
     values = {
         "rate": percent(details.get("rate_bp", 0)),
@@ -78,21 +86,7 @@ def _accrual(entry, txn, details, amount) -> str:
         "amount": amount,
         "pool": format_cents(details.get("total", 0)),
     }
-    if txn.kind == LedgerTransaction.Kind.ORIGINATOR:
-        values["share"] = percent(entry.weight or 0)
-        text = _(
-            "%(rate)s of %(net)s net sales of %(product)s in %(month)s, "
-            "your share %(share)s: %(amount)s"
-        )
-    else:
-        values["quality"] = quality(entry.weight or 0)
-        values["total_quality"] = quality(details.get("total_weight", 0))
-        text = _(
-            "Reviewer pool of %(product)s in %(month)s (%(rate)s of %(net)s net "
-            "sales: %(pool)s): your review's quality %(quality)s of "
-            "%(total_quality)s in total → %(amount)s"
-        )
-    text = text % values
+    text = pool.statement_text(entry, values)
     notes = []
     if details.get("late"):
         notes.append(

@@ -1,12 +1,13 @@
 """Low-level ledger writes shared by the services: accounts and balanced inserts."""
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Sum
+
+from comptoir.db import sqlite_real_variable_limit
 
 from .models import Account, Entry, LedgerTransaction
 
@@ -15,17 +16,6 @@ BULK_BATCH = 2_000
 
 class UnbalancedTransaction(Exception):
     """A transaction whose entries do not sum to zero: a bug, never written."""
-
-
-def sqlite_use_real_variable_limit() -> None:
-    # Django 5.2 assumes SQLite's old limit of 999 variables per statement and splits
-    # bulk inserts into tiny statements; SQLite since 3.32 allows 32,766.
-    if connection.vendor != "sqlite":
-        return
-    connection.ensure_connection()
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    if limit > connection.features.max_query_params:
-        connection.features.max_query_params = limit
 
 
 def system_account_id(kind: str) -> int:
@@ -41,12 +31,15 @@ def member_account_ids(member_ids: Iterable[int], kind: str) -> dict[int, int]:
     found = _member_accounts(wanted, kind)
     missing = wanted - set(found)
     if missing:
-        sqlite_use_real_variable_limit()
-        Account.objects.bulk_create(
-            [Account(kind=kind, member_id=member_id) for member_id in sorted(missing)],
-            ignore_conflicts=True,
-            batch_size=BULK_BATCH,
-        )
+        with sqlite_real_variable_limit():
+            Account.objects.bulk_create(
+                [
+                    Account(kind=kind, member_id=member_id)
+                    for member_id in sorted(missing)
+                ],
+                ignore_conflicts=True,
+                batch_size=BULK_BATCH,
+            )
         found = _member_accounts(wanted, kind)
     return found
 

@@ -369,6 +369,8 @@ class LedgerTransaction(AppendOnlyModel):
     """
 
     class Kind(models.TextChoices):
+        # What the closes pay: one kind per earning pool, and the registered pools
+        # say which kinds are accruals (`rewards.pools.accrual_kinds`).
         ORIGINATOR = "originator", _("originator share")
         REVIEWER = "reviewer", _("reviewer pool")
         RELEASE = "release", _("release after the hold period")
@@ -376,8 +378,6 @@ class LedgerTransaction(AppendOnlyModel):
         TRANSFER = "transfer", _("bank transfer requested")
         TRANSFER_PAID = "transfer_paid", _("bank transfer paid")
         REVERSAL = "reversal", _("reversal")
-
-    ACCRUAL_KINDS = (Kind.ORIGINATOR, Kind.REVIEWER)
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -1,14 +1,42 @@
-"""Reads for the wallet and the rewards managers' views."""
+"""Reads for the wallet, the rewards managers' views and the apps above rewards."""
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from .explain import entry_explain
-from .models import Account, Entry, LedgerTransaction, Payout, Period
+from .models import (
+    Account,
+    Entry,
+    LedgerTransaction,
+    Payout,
+    Period,
+    Programme,
+    ProgrammeMembership,
+)
+from .pools import accrual_kinds, earning_pools_by_kind
+
+
+def programme_in_force(*, day: dt.date | None = None) -> Programme:
+    """The programme version in force on a day (today by default).
+
+    With no version saved, the programme's defaults apply (an unsaved version).
+    """
+    return Programme.in_force_on(day or timezone.localdate())
+
+
+def member_in_programme(member_field: str) -> Exists:
+    """An annotation: whether the member whose id is in `member_field` takes part.
+
+    For a badge on each row of a list (a review's disclosure), in the list's own
+    query: `reviews.annotate(author_in_rewards=member_in_programme("author_id"))`.
+    """
+    return Exists(ProgrammeMembership.objects.filter(member_id=OuterRef(member_field)))
 
 
 @dataclass
@@ -27,7 +55,7 @@ def wallet_summary(*, member_id: int) -> WalletSummary:
             "amount_cents",
             filter=Q(
                 account__kind=Account.Kind.PENDING,
-                transaction__kind__in=LedgerTransaction.ACCRUAL_KINDS,
+                transaction__kind__in=accrual_kinds(),
             ),
         ),
     )
@@ -64,6 +92,7 @@ class StatementLine:
 
 
 def statement_lines(entries) -> list[StatementLine]:
+    pools = earning_pools_by_kind()
     lines = []
     for entry in entries:
         if entry.transaction.kind == LedgerTransaction.Kind.RELEASE:
@@ -75,7 +104,7 @@ def statement_lines(entries) -> list[StatementLine]:
         lines.append(
             StatementLine(
                 date=entry.transaction.created_at,
-                text=entry_explain(entry),
+                text=entry_explain(entry, pools),
                 pending_cents=pending,
                 available_cents=available,
             )
@@ -164,7 +193,7 @@ def yearly_report(*, year: int) -> list[dict]:
     earned = dict(
         Entry.objects.filter(
             account__kind=Account.Kind.PENDING,
-            transaction__kind__in=LedgerTransaction.ACCRUAL_KINDS,
+            transaction__kind__in=accrual_kinds(),
             transaction__created_at__year=year,
         )
         .order_by()

@@ -37,6 +37,7 @@ from .models import (
     Programme,
     ProgrammeMembership,
 )
+from .pools import accrual_kinds
 
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -119,7 +120,7 @@ def _period_release(period: Period, now: dt.datetime) -> int:
     totals = (
         Entry.objects.filter(
             transaction__period=period,
-            transaction__kind__in=LedgerTransaction.ACCRUAL_KINDS,
+            transaction__kind__in=accrual_kinds(),
             account__kind=Account.Kind.PENDING,
         )
         .order_by()

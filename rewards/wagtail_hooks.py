@@ -12,15 +12,19 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from comptoir.money import format_cents
+from comptoir.permissions import ReadOnlyPermissionPolicy
 
 from . import admin_views
+from .member_data import rewards_erase, rewards_export
 from .models import BASIS_POINTS, LedgerTransaction, ProductOrigin, Programme
+from .originators import OriginatorsPool
+from .pools import EARNING_POOL_HOOK
 
 
 class ProductOriginForm(WagtailAdminModelForm):
@@ -97,18 +101,6 @@ class ProductOriginViewSet(SnippetViewSet):
     ]
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """The ledger is append-only: managers may look, nobody may add, edit or delete."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
 class LedgerViewSet(SnippetViewSet):
     model = LedgerTransaction
     icon = "list-ul"
@@ -125,7 +117,10 @@ class LedgerViewSet(SnippetViewSet):
         return LedgerTransaction.objects.select_related("period", "product")
 
 
-register_permission_policy(LedgerTransaction, ReadOnlyPolicy(LedgerTransaction))
+# The ledger is append-only: managers may look; a correction is a reversal.
+register_permission_policy(
+    LedgerTransaction, ReadOnlyPermissionPolicy(LedgerTransaction)
+)
 register_snippet(ProgrammeViewSet)
 register_snippet(ProductOriginViewSet)
 register_snippet(LedgerViewSet)
@@ -147,6 +142,11 @@ admin_urls = [
     ),
     path("report/", admin_views.yearly_report, name="yearly_report"),
 ]
+
+
+@hooks.register(EARNING_POOL_HOOK)
+def originators_pool():
+    return OriginatorsPool()
 
 
 @hooks.register("register_admin_urls")
@@ -220,3 +220,14 @@ def rewards_menu():
         ),
     ]
     return ManagerSubmenu(_("Rewards"), Menu(items=items), icon_name="pick", order=450)
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_rewards():
+    return MemberDataSection(
+        name="rewards",
+        label=_("Rewards programme, wallet and payouts"),
+        order=40,
+        export=rewards_export,
+        erase=rewards_erase,
+    )

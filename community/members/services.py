@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,13 @@ DISPLAY_NAME_MAX = 40
 AVATAR_SIZE = (512, 512)
 _DISPLAY_NAME_RE = re.compile(r"^[\w\- ]+$")
 _LOYALTY_RE = re.compile(r"^[A-Za-z0-9]{4,32}$")
+
+
+def _taken_by_another(matching: QuerySet[User], member: User | None) -> bool:
+    """Whether anyone but `member` matches (their own current value is theirs)."""
+    if member is not None and member.pk:
+        matching = matching.exclude(pk=member.pk)
+    return matching.exists()
 
 
 def display_name_clean(display_name: str, *, member: User | None = None) -> str:
@@ -43,10 +51,7 @@ def display_name_clean(display_name: str, *, member: User | None = None) -> str:
             ),
             code="display_name_characters",
         )
-    taken = User.objects.filter(display_name__iexact=name)
-    if member is not None and member.pk:
-        taken = taken.exclude(pk=member.pk)
-    if taken.exists():
+    if _taken_by_another(User.objects.filter(display_name__iexact=name), member):
         raise ValidationError(
             _("The display name “%(name)s” is already taken; please choose another.")
             % {"name": name},
@@ -68,10 +73,7 @@ def loyalty_card_number_clean(number: str | None, *, member: User | None) -> str
             _("A loyalty card number has 4 to 32 letters or digits."),
             code="loyalty_card_number_format",
         )
-    taken = User.objects.filter(loyalty_card_number=number)
-    if member is not None and member.pk:
-        taken = taken.exclude(pk=member.pk)
-    if taken.exists():
+    if _taken_by_another(User.objects.filter(loyalty_card_number=number), member):
         raise ValidationError(
             _(
                 "This loyalty card is already linked to another account. If it is "

@@ -11,28 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .forms import DecisionForm, ItemDecisionForm, QueueFilterForm, SuspendForm
-from .models import RejectionReason, Suspension
+from .models import ModerationAction, Suspension
+from .posting import member_active_suspension
+from .registry import moderated_type_for, moderated_type_of, rejection_reason_choices
+from .views import back_url, error_messages_add
 
 
 def _require_moderator(request) -> None:
     if not services.user_can_moderate(request.user):
         raise PermissionDenied(_("Only moderators may open the moderation queue."))
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _errors_to_messages(request, form) -> None:
@@ -41,9 +34,12 @@ def _errors_to_messages(request, form) -> None:
             messages.error(request, error)
 
 
-def _service_error(request, error) -> None:
-    for message in getattr(error, "messages", None) or [str(error)]:
-        messages.error(request, message)
+def _queue_rejection_reasons(content_type_id: int | None) -> list:
+    """The reasons of the type the queue is filtered on, or of every type."""
+    moderated_type = moderated_type_for(content_type_id) if content_type_id else None
+    if moderated_type is None:
+        return rejection_reason_choices()
+    return moderated_type.rejection_choices()
 
 
 @require_GET
@@ -51,9 +47,8 @@ def queue(request):
     """The open queue entries, oldest first, with filters and bulk actions."""
     _require_moderator(request)
     filter_form = QueueFilterForm(request.GET or None)
-    page = selectors.queue_page(
-        **filter_form.filters(), page_number=request.GET.get("p", 1)
-    )
+    filters = filter_form.filters()
+    page = selectors.queue_page(**filters, page_number=request.GET.get("p", 1))
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -63,7 +58,9 @@ def queue(request):
             "page": page,
             "filter_form": filter_form,
             "filter_query": query.urlencode(),
-            "rejection_reasons": RejectionReason.choices,
+            "rejection_reasons": _queue_rejection_reasons(
+                filters.get("content_type_id")
+            ),
             "open_count": selectors.queue_open_count(),
             "next_url": request.get_full_path(),
         },
@@ -74,7 +71,7 @@ def queue(request):
 def decide(request):
     """Approve or reject the selected entries; bulk rejection asks to confirm."""
     _require_moderator(request)
-    back = _back(request, reverse("moderation_admin:queue"))
+    back = back_url(request, default=reverse("moderation_admin:queue"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _errors_to_messages(request, form)
@@ -86,35 +83,43 @@ def decide(request):
             request, _("These items were already decided by another moderator.")
         )
         return redirect(back)
-    if data["action"] == "reject" and len(entries) > 1 and not data["confirmed"]:
+    rejecting = data["action"] == ModerationAction.REJECT
+    if rejecting and len(entries) > 1 and not data["confirmed"]:
         return render(
             request,
             "moderation/admin/confirm_reject.html",
             {
                 "entries": entries,
-                "reason_label": RejectionReason(data["reason"]).label,
+                "reason_label": dict(rejection_reason_choices())[data["reason"]],
                 "data": data,
                 "next_url": back,
             },
         )
-    try:
-        decisions = services.moderation_decide(
-            moderator=request.user,
-            entries_or_contents=entries,
-            action=data["action"],
-            reason=data["reason"] or None,
-            note=data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, error)
+    decisions = _decide(request, entries, data)
+    if decisions is None:
         return redirect(back)
     count = len(decisions)
-    if data["action"] == "approve":
+    if data["action"] == ModerationAction.APPROVE:
         text = ngettext("%(count)s item approved.", "%(count)s items approved.", count)
     else:
         text = ngettext("%(count)s item rejected.", "%(count)s items rejected.", count)
     messages.success(request, text % {"count": count})
     return redirect(back)
+
+
+def _decide(request, entries_or_contents, data: dict) -> list | None:
+    """The decisions written, or None when the service refused (told as messages)."""
+    try:
+        return services.moderation_decide(
+            moderator=request.user,
+            entries_or_contents=entries_or_contents,
+            action=data["action"],
+            reason=data["reason"] or None,
+            note=data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        error_messages_add(request, error)
+        return None
 
 
 def _content_or_404(content_type_id: int, object_id: int):
@@ -145,7 +150,7 @@ def item_history(request, content_type_id: int, object_id: int):
             "reports": selectors.content_reports(content=content)[
                 : selectors.HISTORY_LIMIT
             ],
-            "rejection_reasons": RejectionReason.choices,
+            "rejection_reasons": moderated_type_of(content).rejection_choices(),
         },
     )
 
@@ -156,23 +161,14 @@ def item_decide(request, content_type_id: int, object_id: int):
     _require_moderator(request)
     content = _content_or_404(content_type_id, object_id)
     back = reverse("moderation_admin:item_history", args=[content_type_id, object_id])
-    form = ItemDecisionForm(request.POST)
+    form = ItemDecisionForm(request.POST, moderated_type=moderated_type_of(content))
     if not form.is_valid():
         _errors_to_messages(request, form)
         return redirect(back)
     data = form.cleaned_data
-    try:
-        services.moderation_decide(
-            moderator=request.user,
-            entries_or_contents=[content],
-            action=data["action"],
-            reason=data["reason"] or None,
-            note=data["note"],
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _service_error(request, error)
+    if _decide(request, [content], data) is None:
         return redirect(back)
-    if data["action"] == "approve":
+    if data["action"] == ModerationAction.APPROVE:
         messages.success(request, _("Approved: it is published."))
     else:
         messages.success(request, _("Rejected: the author has been told why."))
@@ -189,7 +185,7 @@ def _member_history_render(request, member, suspend_form, status=200):
         "moderation/admin/member_history.html",
         {
             "member": member,
-            "active_suspension": selectors.member_active_suspension(member),
+            "active_suspension": member_active_suspension(member=member),
             "suspensions": selectors.member_suspensions(member=member)[
                 : selectors.HISTORY_LIMIT
             ],
@@ -255,7 +251,7 @@ def suspension_lift(request, suspension_id: int):
             note=request.POST.get("note", "")[: services.NOTE_MAX_LENGTH],
         )
     except ValidationError as error:
-        _service_error(request, error)
+        error_messages_add(request, error)
     else:
         messages.success(request, _("The suspension is lifted."))
     return redirect(back)

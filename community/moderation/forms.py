@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import QueueReason, RejectionReason, ReportReason
+from .models import ModerationAction, QueueReason
+from .registry import ModeratedType, RejectionReason, rejection_reason_choices
 from .selectors import moderated_content_types
 from .services import NOTE_MAX_LENGTH
 
@@ -28,8 +29,8 @@ class QueueFilterForm(forms.Form):
         self.fields["content_type"].choices = [
             ("", _("All types")),
             *[
-                (ct.pk, ct.model_class()._meta.verbose_name_plural.capitalize())
-                for ct in moderated_content_types()
+                (content_type.pk, moderated_type.name(2).capitalize())
+                for content_type, moderated_type in moderated_content_types()
             ],
         ]
 
@@ -43,17 +44,21 @@ class QueueFilterForm(forms.Form):
 
 
 class ItemDecisionForm(forms.Form):
-    """Approve or reject one item from its history page."""
+    """Approve or reject one item from its history page, with a reason of its type.
 
-    action = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+    Without a type (a batch may mix kinds), any registered type's reason is
+    accepted here; the service checks it against each item's type.
+    """
+
+    action = forms.TypedChoiceField(
+        choices=[
+            (ModerationAction.APPROVE, _("Approve")),
+            (ModerationAction.REJECT, _("Reject")),
+        ],
+        coerce=ModerationAction,
         error_messages={"required": _("Choose to approve or to reject.")},
     )
-    reason = forms.ChoiceField(
-        label=_("Rejection reason"),
-        required=False,
-        choices=[("", _("Choose a reason…")), *RejectionReason.choices],
-    )
+    reason = forms.ChoiceField(label=_("Rejection reason"), required=False)
     note = forms.CharField(
         label=_("Note to the author"),
         required=False,
@@ -62,9 +67,18 @@ class ItemDecisionForm(forms.Form):
         help_text=_("Required when the reason is “Other”."),
     )
 
+    def __init__(self, *args, moderated_type: ModeratedType | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = (
+            moderated_type.rejection_choices()
+            if moderated_type is not None
+            else rejection_reason_choices()
+        )
+        self.fields["reason"].choices = [("", _("Choose a reason…")), *reasons]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "reject":
+        if cleaned.get("action") == ModerationAction.REJECT:
             if not cleaned.get("reason"):
                 self.add_error("reason", _("Choose a reason for the rejection."))
             elif (
@@ -119,11 +133,10 @@ class SuspendForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    """A member's report on content that breaks the rules."""
+    """A member's report on content that breaks the rules, with its type's reasons."""
 
     reason = forms.ChoiceField(
         label=_("What is wrong?"),
-        choices=ReportReason.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose why you are reporting this.")},
     )
@@ -133,3 +146,7 @@ class ReportForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, moderated_type: ModeratedType, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = moderated_type.report_choices()

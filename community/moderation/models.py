@@ -14,6 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registry import (
+    moderated_type_of,
+    rejection_reason_choices,
+    report_reason_choices,
+)
+
 
 class ModerationStatus(models.TextChoices):
     PENDING = "pending", _("Pending moderation")
@@ -23,41 +29,21 @@ class ModerationStatus(models.TextChoices):
     REMOVED = "removed", _("Removed by its author")
 
 
-class RejectionReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    OFFENSIVE = "offensive", _("Offensive")
-    PERSONAL_DATA = "personal_data", _("Personal data")
-    OFF_TOPIC = "off_topic", _("Not about the product")
-    PRICE_OR_DELIVERY = "price_or_delivery", _("Price or delivery complaint")
-    DUPLICATE = "duplicate", _("Duplicate")
-    OTHER = "other", _("Other")
-
-
-# Reasons where the author can fix the content: they get it back to edit and resubmit.
-FIXABLE_REASONS = frozenset(
-    {
-        RejectionReason.PERSONAL_DATA,
-        RejectionReason.OFF_TOPIC,
-        RejectionReason.PRICE_OR_DELIVERY,
-        RejectionReason.OTHER,
-    }
-)
+class ModerationAction(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    HIDE = "hide", _("Hidden by reports")
+    SUSPEND = "suspend", _("Member suspended")
+    LIFT_SUSPENSION = "lift_suspension", _("Suspension lifted")
 
 
 class ModeratedContent(models.Model):
     """What every piece of member content carries to go through moderation.
 
-    Concrete models add their author field and set `moderation_author_field` to its
-    name; they set `moderation_preview_template` to the template that shows an item
-    in the queue (it gets `content`), and `moderation_preview_prefetch` to the
-    lookups that template follows (e.g. `("photos__image__renditions",)`), so the
-    queue page loads them once per page rather than once per item. Forward
-    relations (product, author…) are joined without being listed.
+    A concrete model adds its author field and is registered as a `ModeratedType`
+    (community/moderation/registry.py), which names that field, its queue preview
+    and its reasons. It may override the two callbacks below.
     """
-
-    moderation_author_field = "author"
-    moderation_preview_template = ""
-    moderation_preview_prefetch: tuple = ()
 
     status = models.CharField(
         _("status"),
@@ -70,7 +56,7 @@ class ModeratedContent(models.Model):
     rejection_reason = models.CharField(
         _("rejection reason"),
         max_length=32,
-        choices=RejectionReason.choices,
+        choices=rejection_reason_choices,
         blank=True,
     )
     rejection_note = models.TextField(
@@ -92,7 +78,25 @@ class ModeratedContent(models.Model):
 
     @property
     def moderation_author(self):
-        return getattr(self, self.moderation_author_field)
+        """The member who wrote this item (the type's `author_field`)."""
+        return getattr(self, moderated_type_of(self).author_field)
+
+    def on_moderation_decision(self, *, action: ModerationAction) -> None:
+        """Called inside the transaction after each decision on this item.
+
+        `action` is APPROVE, REJECT or HIDE (hidden after reports), the status
+        already saved. Override it to keep the content app's aggregates right
+        (e.g. a product's rating); by default nothing happens.
+        """
+
+    @classmethod
+    def moderation_lock_related(cls, contents: list) -> None:
+        """Called once before a batch of these items is decided, in its transaction.
+
+        If `on_moderation_decision` takes row locks, take them all here in a fixed
+        order: two moderators deciding overlapping batches then queue behind each
+        other instead of deadlocking. By default nothing is locked.
+        """
 
     @property
     def is_published(self) -> bool:
@@ -145,14 +149,6 @@ class QueueEntry(models.Model):
         return f"{self.get_reason_display()}: {self.content_type} #{self.object_id}"
 
 
-class ModerationAction(models.TextChoices):
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
-    HIDE = "hide", _("Hidden by reports")
-    SUSPEND = "suspend", _("Member suspended")
-    LIFT_SUSPENSION = "lift_suspension", _("Suspension lifted")
-
-
 class ModerationDecision(models.Model):
     """Who decided what, when, why, and the status before and after. Never edited."""
 
@@ -179,7 +175,7 @@ class ModerationDecision(models.Model):
         _("action"), max_length=20, choices=ModerationAction.choices
     )
     reason = models.CharField(
-        _("reason"), max_length=32, choices=RejectionReason.choices, blank=True
+        _("reason"), max_length=32, choices=rejection_reason_choices, blank=True
     )
     note = models.TextField(_("note"), blank=True)
     status_before = models.CharField(_("status before"), max_length=16, blank=True)
@@ -198,15 +194,6 @@ class ModerationDecision(models.Model):
         return f"{self.get_action_display()} · {self.decided_at:%Y-%m-%d %H:%M}"
 
 
-class ReportReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    OFFENSIVE = "offensive", _("Offensive or hateful")
-    PERSONAL_DATA = "personal_data", _("Shares personal data")
-    OFF_TOPIC = "off_topic", _("Not about the product")
-    FAKE = "fake", _("Looks fake or paid for")
-    OTHER = "other", _("Something else")
-
-
 class Report(models.Model):
     """A member's report that some content breaks the rules; one per member and item."""
 
@@ -216,7 +203,7 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
     )
-    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    reason = models.CharField(_("reason"), max_length=16, choices=report_reason_choices)
     note = models.TextField(_("details"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 

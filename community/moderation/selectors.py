@@ -3,62 +3,42 @@
 from functools import reduce
 from operator import or_
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+
+from community.members.trust import APPROVED, trust_facts_sum
 
 from .models import (
-    ModeratedContent,
+    ModerationAction,
     ModerationDecision,
+    ModerationStatus,
     QueueEntry,
     Report,
     Suspension,
 )
+from .registry import ModeratedType, moderated_type_for, moderated_types
 
 QUEUE_PAGE_SIZE = 50
 HISTORY_LIMIT = 100
 
 
-def moderated_models() -> list[type[ModeratedContent]]:
-    """Every concrete model whose rows go through moderation."""
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, ModeratedContent) and not model._meta.abstract
-    ]
+def moderated_content_types() -> list[tuple[ContentType, ModeratedType]]:
+    """The registered types with their content types, by name, for the queue's
+    type filter (content types are cached: no query after the first)."""
+    pairs = [(t.content_type, t) for t in moderated_types()]
+    return sorted(pairs, key=lambda pair: pair[1].name(2))
 
 
-def moderated_content_types() -> list[ContentType]:
-    """Content types of moderated models, for the queue's type filter (cached)."""
-    by_model = ContentType.objects.get_for_models(*moderated_models())
-    return sorted(
-        by_model.values(), key=lambda ct: str(ct.model_class()._meta.verbose_name)
-    )
-
-
-def moderated_model_for(content_type_id: int) -> type[ModeratedContent] | None:
-    """The moderated model of a content type id, or None if it is not one."""
-    try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
-    except ContentType.DoesNotExist:
-        return None
-    model = content_type.model_class()
-    if model is None or model not in moderated_models():
-        return None
-    return model
-
-
-def content_queryset(model: type[ModeratedContent]) -> QuerySet:
+def content_queryset(moderated_type: ModeratedType) -> QuerySet:
     """How the queue loads one kind of content for its previews.
 
-    Every forward relation is joined and the model's `moderation_preview_prefetch`
-    lookups (photos…) are prefetched, so previews never query row by row.
+    Every forward relation is joined and the type's `preview_prefetch` lookups
+    (photos…) are prefetched, so previews never query row by row.
     """
-    return model._default_manager.select_related().prefetch_related(
-        *model.moderation_preview_prefetch
+    return moderated_type.model._default_manager.select_related().prefetch_related(
+        *moderated_type.preview_prefetch
     )
 
 
@@ -74,9 +54,7 @@ def queue_entries(
     return (
         entries.select_related("author", "content_type")
         .prefetch_related(
-            GenericPrefetch(
-                "content", [content_queryset(model) for model in moderated_models()]
-            )
+            GenericPrefetch("content", [content_queryset(t) for t in moderated_types()])
         )
         .order_by("opened_at", "id")
     )
@@ -117,10 +95,10 @@ def queue_entry_open_for(*, content) -> QueueEntry | None:
 
 def content_get(*, content_type_id: int, object_id: int):
     """A moderated item by its content type and id, or None if unknown."""
-    model = moderated_model_for(content_type_id)
-    if model is None:
+    moderated_type = moderated_type_for(content_type_id)
+    if moderated_type is None:
         return None
-    return content_queryset(model).filter(pk=object_id).first()
+    return content_queryset(moderated_type).filter(pk=object_id).first()
 
 
 def content_decisions(*, content) -> QuerySet[ModerationDecision]:
@@ -151,17 +129,13 @@ def member_decisions(*, member) -> QuerySet[ModerationDecision]:
 
 def member_reports_received(*, member) -> QuerySet[Report]:
     """Reports on any of a member's content, newest first."""
-    conditions = []
-    for model in moderated_models():
-        authored = model._default_manager.filter(
-            **{model.moderation_author_field: member}
-        ).values("pk")
-        conditions.append(
-            Q(
-                content_type=ContentType.objects.get_for_model(model),
-                object_id__in=authored,
-            )
+    conditions = [
+        Q(
+            content_type=moderated_type.content_type,
+            object_id__in=moderated_type.authored_by(member).values("pk"),
         )
+        for moderated_type in moderated_types()
+    ]
     if not conditions:
         return Report.objects.none()
     return (
@@ -189,19 +163,6 @@ def member_suspensions(*, member) -> QuerySet[Suspension]:
     )
 
 
-def member_active_suspension(member) -> Suspension | None:
-    """The suspension in force for a member now (the one ending last), or None."""
-    if member is None or not getattr(member, "pk", None):
-        return None
-    return (
-        Suspension.objects.filter(
-            member=member, lifted_at__isnull=True, until__gt=timezone.now()
-        )
-        .order_by("-until", "-id")
-        .first()
-    )
-
-
 def reports_since_last_review(*, content, min_reporter_trust: int) -> int:
     """Reports on an item since a moderator last looked at it, from members of at
     least `min_reporter_trust`. Reports a moderator already weighed do not count
@@ -225,3 +186,40 @@ def reports_since_last_review(*, content, min_reporter_trust: int) -> int:
     if last_review is not None:
         reports = reports.filter(created_at__gt=last_review)
     return reports.count()
+
+
+def member_approved_contributions(*, member) -> int:
+    """How many of a member's items were approved, of every registered type.
+
+    An approved contribution is an item a moderator approved, or one that went
+    straight to publication; an item approved twice (after an edit) counts once.
+    """
+    items = set(
+        ModerationDecision.objects.filter(
+            author=member,
+            action=ModerationAction.APPROVE,
+            content_type__isnull=False,
+        )
+        .values_list("content_type_id", "object_id")
+        .distinct()
+    )
+    for moderated_type in moderated_types():
+        published = moderated_type.authored_by(member).filter(
+            status=ModerationStatus.PUBLISHED
+        )
+        content_type_id = moderated_type.content_type.pk
+        items.update(
+            (content_type_id, pk) for pk in published.values_list("pk", flat=True)
+        )
+    return len(items)
+
+
+def member_content_trust_facts(member) -> dict[str, int]:
+    """The trust facts a member's content earns: approved contributions, plus
+    each registered type's own facts (helpful votes on reviews…), summed."""
+    return trust_facts_sum(
+        [
+            {APPROVED: member_approved_contributions(member=member)},
+            *(t.trust_facts(member) for t in moderated_types() if t.trust_facts),
+        ]
+    )

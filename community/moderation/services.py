@@ -6,12 +6,11 @@ Content apps call `content_submit` after saving an item (new or edited) and
 `report_create`. Every decision writes a `ModerationDecision` row; notifications
 and the live queue count leave only after the transaction commits.
 
-A content model may define `on_moderation_decision(self, *, action)`; it is called
-inside the transaction after each decision ("approve", "reject", "hide") so the
-content app can keep its aggregates right. If those aggregates take row locks, the
-model also defines the class method `moderation_lock_related(contents)`, called once
-before a batch is decided, to take them all in a fixed order: two moderators
-deciding overlapping batches then queue behind each other instead of deadlocking.
+Each kind of content is a registered `ModeratedType` (registry.py). After each
+decision (`ModerationAction.APPROVE`, `REJECT` or `HIDE`) the content's own
+`on_moderation_decision(action=…)` is called inside the transaction, and before a
+batch is decided its model's `moderation_lock_related(contents)`: both are
+documented no-op defaults on `ModeratedContent` that content apps override.
 """
 
 import datetime as dt
@@ -26,20 +25,22 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from community.members.trust import member_trust_refresh, trust_settings
+from community.notifications.services import notification_send
+
 from .live import queue_count_broadcast
 from .models import (
-    FIXABLE_REASONS,
     ModeratedContent,
     ModerationAction,
     ModerationDecision,
     ModerationStatus,
     QueueEntry,
     QueueReason,
-    RejectionReason,
     Report,
-    ReportReason,
     Suspension,
 )
+from .posting import member_is_premoderated
+from .registry import RejectionReason, moderated_type_of
 from .selectors import queue_open_count, reports_since_last_review
 
 logger = logging.getLogger(__name__)
@@ -47,17 +48,11 @@ logger = logging.getLogger(__name__)
 MODERATE_PERMISSION = "moderation.moderate_content"
 # Created by a data migration with that permission and Wagtail admin access.
 MODERATORS_GROUP = "Community moderators"
-# Members below this trust level are premoderated: their posts wait in the queue.
-PUBLISH_DIRECTLY_LEVEL = 2
-# Used when the trust settings (community.members.TrustSettings) are not there.
-REPORTS_TO_HIDE = 3
-SINGLE_REPORT_HIDE_LEVEL = 3
-# Only reports from members of this level or above count toward REPORTS_TO_HIDE.
+# Only reports from members of this level or above count toward hiding an item.
 REPORT_COUNTS_FROM_LEVEL = 1
 NOTE_MAX_LENGTH = 1000
-
-APPROVE = "approve"
-REJECT = "reject"
+# What a moderator decides on content; HIDE is the system's, after reports.
+DECISIONS = (ModerationAction.APPROVE, ModerationAction.REJECT)
 
 
 def user_can_moderate(user) -> bool:
@@ -75,38 +70,16 @@ def user_can_moderate(user) -> bool:
 
 def _report_thresholds() -> tuple[int, int]:
     """(reports that hide an item, level whose one report hides a level-0 item)."""
-    try:
-        from community.members.models import TrustSettings
-    except ImportError:
-        return REPORTS_TO_HIDE, SINGLE_REPORT_HIDE_LEVEL
-    trust = TrustSettings.load()
+    trust = trust_settings()
     return trust.reports_to_hide, trust.single_report_hide_level
 
 
 def _notify(*, recipient, kind: str, title: str, body: str = "", url: str = ""):
     # The notifications app writes the row in this transaction and sends the
     # e-mail and live count only once it commits.
-    from community.notifications.services import notification_send
-
     notification_send(
         recipient=recipient, kind=kind, title=title, body=body, url=url, email=True
     )
-
-
-def _premoderated(member) -> bool:
-    try:
-        from community.members.trust import member_is_premoderated
-    except ImportError:
-        return member.trust_level < PUBLISH_DIRECTLY_LEVEL
-    return member_is_premoderated(member=member)
-
-
-def _trust_refresh(member) -> None:
-    try:
-        from community.members.trust import member_trust_refresh
-    except ImportError:
-        return
-    member_trust_refresh(member=member)
 
 
 def _content_url(content) -> str:
@@ -192,7 +165,7 @@ def _decision_log(
     content,
     *,
     moderator,
-    action: str,
+    action: ModerationAction,
     status_before: str,
     reason: str = "",
     note: str = "",
@@ -217,15 +190,7 @@ def _content_app_lock(contents: list) -> None:
     for content in contents:
         by_model[type(content)].append(content)
     for model, items in by_model.items():
-        lock_related = getattr(model, "moderation_lock_related", None)
-        if lock_related is not None:
-            lock_related(items)
-
-
-def _content_app_hook(content, *, action: str) -> None:
-    hook = getattr(content, "on_moderation_decision", None)
-    if hook is not None:
-        hook(action=action)
+        model.moderation_lock_related(items)
 
 
 # --- content apps ---------------------------------------------------------------
@@ -242,21 +207,22 @@ def content_submit(*, content: ModeratedContent) -> ModeratedContent:
     content apps inside their own transaction after saving the content; suspension
     and rate limits are checked before, by `member_posting_check`.
     """
+    moderated_type = moderated_type_of(content)
     if (
         content.status == ModerationStatus.REJECTED
         and content.rejection_reason
-        and content.rejection_reason not in FIXABLE_REASONS
+        and not moderated_type.can_fix(content.rejection_reason)
     ):
         raise ValidationError(
             _("This was rejected as “%(reason)s” and cannot be resubmitted.")
-            % {"reason": content.get_rejection_reason_display()}
+            % {"reason": moderated_type.rejection_label(content.rejection_reason)}
         )
     with transaction.atomic():
         now = timezone.now()
         if content.status == ModerationStatus.HIDDEN:
             _queue_open(content, reason=QueueReason.FLAGGED)
             return content
-        if _premoderated(content.moderation_author):
+        if member_is_premoderated(member=content.moderation_author):
             _status_set(content, ModerationStatus.PENDING, now=now)
             _queue_open(content, reason=QueueReason.PENDING)
         else:
@@ -311,7 +277,7 @@ def _lock(contents: list) -> list:
     for model, ids in by_model.items():
         rows = (
             model._default_manager.select_for_update(of=("self",))
-            .select_related(model.moderation_author_field)
+            .select_related(moderated_type_of(model).author_field)
             .filter(pk__in=ids)
         )
         for row in rows:
@@ -347,43 +313,29 @@ def moderation_decide(
     *,
     moderator,
     entries_or_contents,
-    action: str,
+    action: ModerationAction,
     reason: str | None = None,
     note: str = "",
 ) -> list[ModerationDecision]:
     """Approve or reject one or many items at once; returns the decisions written.
 
     Only members with the moderation permission may decide, never on their own
-    content. Rejecting needs a reason code, and "other" needs a note to the
-    author. Approving publishes (a hidden item is restored); rejecting takes the
-    item down, and for fixable reasons the author may edit and resubmit. Each
-    item's open queue entry is closed and a decision row keeps who, what, when,
-    why and the status before and after; the author is notified (and e-mailed)
-    once it commits. An item given as a queue entry that another moderator closed
-    meanwhile is skipped rather than decided twice.
+    content. Rejecting needs a reason code of each item's type, and "other" needs
+    a note to the author. Approving publishes (a hidden item is restored);
+    rejecting takes the item down, and for fixable reasons the author may edit
+    and resubmit. Each item's open queue entry is closed and a decision row keeps
+    who, what, when, why and the status before and after; the author is notified
+    (and e-mailed) once it commits. An item given as a queue entry that another
+    moderator closed meanwhile is skipped rather than decided twice.
     """
     if not user_can_moderate(moderator):
         raise PermissionDenied(_("You are not allowed to moderate content."))
-    if action not in (APPROVE, REJECT):
-        raise ValidationError(_("Choose to approve or to reject."))
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            _("The note is too long (at most %(max)s characters).")
-            % {"max": NOTE_MAX_LENGTH}
-        )
-    if action == REJECT:
-        if reason not in RejectionReason.values:
-            raise ValidationError(_("Choose a reason for the rejection."))
-        if reason == RejectionReason.OTHER and not note:
-            raise ValidationError(
-                _("Say in the note what is wrong when the reason is “Other”.")
-            )
-    else:
-        reason = ""
+    action, reason, note = _decision_clean(action=action, reason=reason, note=note)
     contents, from_entries = _contents_to_decide(entries_or_contents)
     if not contents:
         raise ValidationError(_("Select at least one item."))
+    if action == ModerationAction.REJECT:
+        _reason_check(contents, reason=reason)
 
     decisions = []
     with transaction.atomic():
@@ -392,73 +344,135 @@ def moderation_decide(
         _content_app_lock(locked)
         open_keys = _open_entry_keys(locked)
         for content in locked:
-            author = content.moderation_author
-            if author.pk == moderator.pk:
+            if content.moderation_author.pk == moderator.pk:
                 raise PermissionDenied(_("You cannot moderate your own content."))
             key = (ContentType.objects.get_for_model(content).pk, content.pk)
             if key in from_entries and key not in open_keys:
                 continue
             if content.status == ModerationStatus.REMOVED:
                 continue
-            before = content.status
-            if action == APPROVE:
-                _status_set(content, ModerationStatus.PUBLISHED, now=now)
-            else:
-                content.rejection_reason = reason
-                content.rejection_note = note
-                content.status = ModerationStatus.REJECTED
-                content.status_changed_at = now
-                content.save(
-                    update_fields=[
-                        "status",
-                        "status_changed_at",
-                        "rejection_reason",
-                        "rejection_note",
-                    ]
-                )
             decisions.append(
-                _decision_log(
+                _decide_one(
                     content,
                     moderator=moderator,
-                    action=ModerationAction.APPROVE
-                    if action == APPROVE
-                    else ModerationAction.REJECT,
-                    status_before=before,
+                    action=action,
                     reason=reason,
                     note=note,
                     now=now,
                 )
             )
-            _content_app_hook(content, action=action)
-            if action == APPROVE:
-                if before != ModerationStatus.PUBLISHED:
-                    _notify(
-                        recipient=author,
-                        kind="content_approved",
-                        title=_("Your %(item)s is published")
-                        % {"item": _content_label(content)},
-                        url=_content_url(content),
-                    )
-                _trust_refresh(author)
-            else:
-                _notify(
-                    recipient=author,
-                    kind="content_rejected",
-                    title=_("Your %(item)s was not accepted")
-                    % {"item": _content_label(content)},
-                    body=_rejection_body(content),
-                )
         _queue_close(locked)
     return decisions
 
 
+def _decision_clean(
+    *, action, reason: str | None, note: str
+) -> tuple[ModerationAction, str, str]:
+    """The action as an enum, the reason (none when approving) and the note
+    tidied, or a ValidationError saying what is missing."""
+    if action not in DECISIONS:
+        raise ValidationError(_("Choose to approve or to reject."))
+    action = ModerationAction(action)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("The note is too long (at most %(max)s characters).")
+            % {"max": NOTE_MAX_LENGTH}
+        )
+    if action == ModerationAction.APPROVE:
+        return action, "", note
+    if not reason:
+        raise ValidationError(_("Choose a reason for the rejection."))
+    if reason == RejectionReason.OTHER and not note:
+        raise ValidationError(
+            _("Say in the note what is wrong when the reason is “Other”.")
+        )
+    return action, reason, note
+
+
+def _reason_check(contents: list, *, reason: str) -> None:
+    """Every item's type must know the rejection reason (a bulk rejection may mix
+    kinds of content, each with reasons of its own)."""
+    for content in contents:
+        moderated_type = moderated_type_of(content)
+        if reason not in dict(moderated_type.rejection_choices()):
+            raise ValidationError(
+                _("Choose a reason for the rejection that applies to %(kind)s.")
+                % {"kind": moderated_type.name(2)}
+            )
+
+
+def _decide_one(
+    content, *, moderator, action: ModerationAction, reason: str, note: str, now
+) -> ModerationDecision:
+    """Apply one decision to one locked item, log it and tell its author."""
+    before = content.status
+    if action == ModerationAction.APPROVE:
+        _status_set(content, ModerationStatus.PUBLISHED, now=now)
+    else:
+        content.rejection_reason = reason
+        content.rejection_note = note
+        content.status = ModerationStatus.REJECTED
+        content.status_changed_at = now
+        content.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "rejection_reason",
+                "rejection_note",
+            ]
+        )
+    decision = _decision_log(
+        content,
+        moderator=moderator,
+        action=action,
+        status_before=before,
+        reason=reason,
+        note=note,
+        now=now,
+    )
+    content.on_moderation_decision(action=action)
+    if action == ModerationAction.REJECT:
+        _author_notify(
+            content,
+            kind="content_rejected",
+            title=_("Your %(item)s was not accepted"),
+            body=_rejection_body(content),
+        )
+        return decision
+    if before != ModerationStatus.PUBLISHED:
+        _author_notify(
+            content,
+            kind="content_approved",
+            title=_("Your %(item)s is published"),
+            url=_content_url(content),
+        )
+    member_trust_refresh(member=content.moderation_author)
+    return decision
+
+
+def _author_notify(
+    content, *, kind: str, title: str, body: str = "", url: str = ""
+) -> None:
+    """Tell the author about their item; `title` has an `%(item)s` placeholder."""
+    _notify(
+        recipient=content.moderation_author,
+        kind=kind,
+        title=title % {"item": _content_label(content)},
+        body=body,
+        url=url,
+    )
+
+
 def _rejection_body(content) -> str:
+    moderated_type = moderated_type_of(content)
     lines = [
-        _("Reason: %(reason)s") % {"reason": content.get_rejection_reason_display()}
+        _("Reason: %(reason)s")
+        % {"reason": moderated_type.rejection_label(content.rejection_reason)}
     ]
     if content.rejection_note:
         lines.append(_("Moderator's note: %(note)s") % {"note": content.rejection_note})
-    if content.rejection_reason in FIXABLE_REASONS:
+    if moderated_type.can_fix(content.rejection_reason):
         lines.append(_("You can edit it and submit it again."))
     else:
         lines.append(_("It cannot be submitted again."))
@@ -483,7 +497,7 @@ def report_create(
     """
     if reporter is None or not reporter.is_authenticated:
         raise PermissionDenied(_("Log in to report content."))
-    if reason not in ReportReason.values:
+    if reason not in dict(moderated_type_of(content).report_choices()):
         raise ValidationError(_("Choose why you are reporting this."))
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
@@ -517,19 +531,22 @@ def report_create(
         except IntegrityError:
             raise ValidationError(already) from None
         _queue_open(content, reason=QueueReason.FLAGGED)
-
-        reports_to_hide, single_report_level = _report_thresholds()
-        hide_now = (
-            reporter.trust_level >= single_report_level and author.trust_level == 0
-        )
-        if not hide_now and reporter.trust_level >= REPORT_COUNTS_FROM_LEVEL:
-            counted = reports_since_last_review(
-                content=content, min_reporter_trust=REPORT_COUNTS_FROM_LEVEL
-            )
-            hide_now = counted >= reports_to_hide
-        if hide_now:
+        if _reports_hide(content, reporter=reporter, author=author):
             _content_hide(content)
     return report
+
+
+def _reports_hide(content, *, reporter, author) -> bool:
+    """Whether the item is to be hidden now that `reporter` reported it."""
+    reports_to_hide, single_report_level = _report_thresholds()
+    if reporter.trust_level >= single_report_level and author.trust_level == 0:
+        return True
+    if reporter.trust_level < REPORT_COUNTS_FROM_LEVEL:
+        return False
+    counted = reports_since_last_review(
+        content=content, min_reporter_trust=REPORT_COUNTS_FROM_LEVEL
+    )
+    return counted >= reports_to_hide
 
 
 def _content_hide(content: ModeratedContent) -> None:
@@ -544,12 +561,11 @@ def _content_hide(content: ModeratedContent) -> None:
         note=_("Hidden automatically after reports from members."),
         now=now,
     )
-    _content_app_hook(content, action="hide")
-    _notify(
-        recipient=content.moderation_author,
+    content.on_moderation_decision(action=ModerationAction.HIDE)
+    _author_notify(
+        content,
         kind="content_hidden",
-        title=_("Your %(item)s is hidden until a moderator reviews it")
-        % {"item": _content_label(content)},
+        title=_("Your %(item)s is hidden until a moderator reviews it"),
         body=_(
             "Members reported it. A moderator will look at it soon and either "
             "publish it again or tell you why not."

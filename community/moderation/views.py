@@ -12,6 +12,24 @@ from django.views.decorators.http import require_http_methods
 from . import selectors, services
 from .forms import ReportForm
 from .models import ModerationStatus
+from .registry import moderated_type_of
+
+
+def back_url(request, *, default: str) -> str:
+    """Where to go back to: the `next` the page sent if it is on this site (never
+    an open redirect elsewhere), or `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def error_messages_add(request, error: Exception) -> None:
+    """A service's refusal (ValidationError, PermissionDenied) as error messages."""
+    for message in getattr(error, "messages", None) or [str(error)]:
+        messages.error(request, message)
 
 
 def _published_or_404(content_type_id: int, object_id: int):
@@ -23,16 +41,6 @@ def _published_or_404(content_type_id: int, object_id: int):
     return content
 
 
-def _back(request, content) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    get_url = getattr(content, "get_absolute_url", None)
-    return get_url() if get_url else "/"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, content_type_id: int, object_id: int):
@@ -42,9 +50,11 @@ def report(request, content_type_id: int, object_id: int):
     report button on content pages posts here directly.
     """
     content = _published_or_404(content_type_id, object_id)
-    back = _back(request, content)
+    get_url = getattr(content, "get_absolute_url", None)
+    back = back_url(request, default=get_url() if get_url else "/")
+    moderated_type = moderated_type_of(content)
     if request.method == "POST":
-        form = ReportForm(request.POST)
+        form = ReportForm(request.POST, moderated_type=moderated_type)
         if form.is_valid():
             try:
                 services.report_create(
@@ -54,8 +64,7 @@ def report(request, content_type_id: int, object_id: int):
                     note=form.cleaned_data["note"],
                 )
             except (ValidationError, PermissionDenied) as error:
-                for message in getattr(error, "messages", None) or [str(error)]:
-                    messages.error(request, message)
+                error_messages_add(request, error)
                 return redirect(back)
             messages.success(
                 request, _("Thank you: a moderator will look at your report.")
@@ -63,7 +72,7 @@ def report(request, content_type_id: int, object_id: int):
             return redirect(back)
         status = 400
     else:
-        form = ReportForm()
+        form = ReportForm(moderated_type=moderated_type)
         status = 200
     return render(
         request,

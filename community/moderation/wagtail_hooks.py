@@ -1,4 +1,5 @@
-"""The "Moderation" menu item with its live count, and the queue's admin URLs."""
+"""The "Moderation" menu item with its live count, the queue's admin URLs, and
+the trust facts that members' moderated content earns them."""
 
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -8,8 +9,12 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from community.members.trust import TRUST_FACTS_HOOK
+from comptoir.routing import WEBSOCKET_ROUTES_HOOK
+
 from . import admin_urls
-from .selectors import queue_open_count
+from .routing import websocket_urlpatterns
+from .selectors import member_content_trust_facts, queue_open_count
 from .services import user_can_moderate
 
 
@@ -48,6 +53,19 @@ def moderation_menu_item():
 def moderation_count_js():
     # Every admin page gets it; it only connects when the menu item is shown.
     return format_html(
+        '<script src="{}" defer></script>'
         '<script src="{}" data-socket-path="/ws/moderation/queue/" defer></script>',
+        static("comptoir/js/live-socket.js"),
         static("moderation/js/queue-count.js"),
     )
+
+
+@hooks.register(WEBSOCKET_ROUTES_HOOK)
+def moderation_websocket_routes():
+    return websocket_urlpatterns
+
+
+@hooks.register(TRUST_FACTS_HOOK)
+def moderated_content_trust_facts():
+    # Approved contributions of every registered type, and each type's own facts.
+    return member_content_trust_facts

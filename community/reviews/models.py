@@ -6,17 +6,29 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.moderation.models import ModeratedContent
+from community.moderation.models import ModeratedContent, ModerationAction
 
 # Quality scores are stored as integers in ten-thousandths (8200 = 0.82), so sums
 # and proportional splits of money never touch floats or SQL decimals.
 QUALITY_SCALE = 10_000
 
 
+class ReviewRejectionReason(models.TextChoices):
+    """Reasons to reject a review, besides moderation's shared ones (spam…)."""
+
+    OFF_TOPIC = "off_topic", _("Not about the product")
+    PRICE_OR_DELIVERY = "price_or_delivery", _("Price or delivery complaint")
+
+
+class ReviewReportReason(models.TextChoices):
+    """Reasons to report a review, besides moderation's shared ones (spam…)."""
+
+    OFF_TOPIC = "off_topic", _("Not about the product")
+    FAKE = "fake", _("Looks fake or paid for")
+
+
 class Review(ModeratedContent):
     """A member's review of a product: rating, title, Markdown text, photos."""
-
-    moderation_preview_template = "reviews/moderation_preview.html"
 
     product = models.ForeignKey(
         "catalog.Product", on_delete=models.CASCADE, related_name="reviews"
@@ -82,7 +94,7 @@ class Review(ModeratedContent):
 
         products_lock(product_ids={review.product_id for review in reviews})
 
-    def on_moderation_decision(self, *, action: str) -> None:
+    def on_moderation_decision(self, *, action: ModerationAction) -> None:
         """Moderation approved, rejected or hid this review: recount its product."""
         from .services import product_rating_refresh
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from rewards.selectors import programme_in_force
 
 
 def rewards_summary() -> dict:
@@ -10,9 +10,7 @@ def rewards_summary() -> dict:
 
     With no version saved, the programme's defaults apply (an unsaved version).
     """
-    from rewards.models import Programme
-
-    programme = Programme.in_force_on(timezone.localdate())
+    programme = programme_in_force()
     rate_bp = programme.reviewer_pool_rate_bp
     return {
         "reviewer_pool_percent": f"{rate_bp / 100:g}",

@@ -1,5 +1,5 @@
-"""Reads of reviews for product pages, the product list, /me/reviews/ and the
-transparency page.
+"""Reads of reviews for product pages, /me/reviews/ and the transparency page
+(the product cards' rating is read in product_page.py).
 
 Every queryset carries its own select/prefetch and annotations, so a product page
 costs the same number of queries with 5 reviews or 5,000.
@@ -13,23 +13,17 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.http import Http404
 from django.utils import timezone
 from wagtail.images import get_image_model
 
 from community.moderation.models import ModerationDecision, ModerationStatus
-from rewards.models import ProgrammeMembership
+from rewards.selectors import member_in_programme
 
 from .models import ProductRating, Review, ReviewPhoto, ReviewVote
 
@@ -61,11 +55,7 @@ def _with_page_details(queryset: QuerySet[Review]) -> QuerySet[Review]:
     """Author, response, photos and the rewards badge, without a query per review."""
     return (
         queryset.select_related("author", "response")
-        .annotate(
-            author_in_rewards=Exists(
-                ProgrammeMembership.objects.filter(member_id=OuterRef("author_id"))
-            )
-        )
+        .annotate(author_in_rewards=member_in_programme("author_id"))
         .prefetch_related(_photos_prefetch())
     )
 
@@ -201,27 +191,6 @@ def review_published(*, review_id: int) -> Review:
     return review
 
 
-def products_with_review_summary(queryset: QuerySet) -> QuerySet:
-    """Annotate products with `review_average` and `review_count` (published only),
-    read from their stored ratings: one LEFT JOIN, whatever the number of reviews."""
-    stars = [F(f"rating__{field}") for field in ProductRating.STARS_FIELDS]
-    count = Coalesce(sum(stars[1:], stars[0]), Value(0))
-    weighted = sum((n * s for n, s in enumerate(stars[1:], start=2)), stars[0])
-    queryset = queryset.annotate(
-        review_count=ExpressionWrapper(count, output_field=IntegerField()),
-        review_average=ExpressionWrapper(
-            Cast(weighted, FloatField()) / NullIf(count, Value(0)),
-            output_field=FloatField(),
-        ),
-    )
-    # Whole stars for the card's star picture.
-    return queryset.annotate(
-        review_average_stars=Coalesce(
-            Cast(Round(F("review_average")), IntegerField()), Value(0)
-        )
-    )
-
-
 # --- Transparency figures -----------------------------------------------------------
 
 
@@ -243,7 +212,8 @@ def review_figures(*, days: int = 30, now: dt.datetime | None = None) -> ReviewF
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from community.moderation.models import ModerationAction, RejectionReason
+    from community.moderation.models import ModerationAction
+    from community.moderation.registry import moderated_type_for
 
     since = (now or timezone.now()) - dt.timedelta(days=days)
     review_type = ContentType.objects.get_for_model(Review)
@@ -270,7 +240,8 @@ def review_figures(*, days: int = 30, now: dt.datetime | None = None) -> ReviewF
         approved=counts["approved"],
         rejected=counts["rejected"],
         rejected_by_reason=[
-            (label, by_reason.get(code, 0)) for code, label in RejectionReason.choices
+            (label, by_reason.get(code, 0))
+            for code, label in moderated_type_for(Review).rejection_choices()
         ],
         published_now=reviews["published"],
     )

@@ -2,8 +2,8 @@
 
 Every function runs in one transaction and raises ValidationError or PermissionDenied
 with a message the member can read. Moderation (pending or published) is decided by
-the moderation app through `content_submit`; trust rules (rate limits, links,
-suspensions) by `member_posting_check`.
+the moderation app through `content_submit`; its posting policy (rate limits, links,
+suspensions) by `member_posting_check`, inside the posting transaction.
 """
 
 from __future__ import annotations
@@ -19,16 +19,14 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from community.members.trust import (
-    member_active_suspension,
+from community.members.trust import member_trust_refresh
+from community.moderation.models import ModerationStatus
+from community.moderation.posting import (
     member_posting_check,
     member_posting_record,
-    member_trust_refresh,
+    member_suspension_check,
 )
-from community.moderation.models import (
-    FIXABLE_REASONS,
-    ModerationStatus,
-)
+from community.moderation.registry import moderated_type_of
 from community.moderation.services import content_submit, content_withdraw
 from community.notifications.services import notification_send
 from comptoir.uploads import image_upload_clean
@@ -36,9 +34,9 @@ from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
 from .models import ProductRating, Review, ReviewPhoto, ReviewResponse, ReviewVote
+from .moderation import POSTING_KIND
 from .quality import quality_score
 
-POSTING_KIND = "review"
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
@@ -140,6 +138,20 @@ def _photos_attach(review: Review, cleaned: list, *, start: int) -> None:
         ReviewPhoto.objects.create(review=review, image=image, position=position)
 
 
+def _photos_keep(review: Review, *, remove_photo_ids: Sequence[int]) -> list:
+    """Delete the photos the author removed and number the others from 0 again;
+    returns the photos kept, in order."""
+    remove = set(int(pk) for pk in remove_photo_ids)
+    if remove:
+        ReviewPhoto.objects.filter(review=review, pk__in=remove).delete()
+    kept = list(review.photos.order_by("position", "id"))
+    for position, photo in enumerate(kept):
+        if photo.position != position:
+            photo.position = position
+            photo.save(update_fields=["position"])
+    return kept
+
+
 def _verified_purchase(*, member, product: Product) -> bool:
     return SaleEvent.objects.filter(
         member=member, product=product, kind=SaleEvent.Kind.SALE
@@ -162,6 +174,15 @@ def review_quality_refresh(*, review: Review) -> Review:
 def _require_member(member, message: str) -> None:
     if member is None or not member.is_authenticated:
         raise PermissionDenied(message)
+
+
+def _review_send(review: Review, *, member) -> None:
+    """After a review is written or edited, in its transaction: score it, send it
+    to moderation, recount its product and count the post against the limits."""
+    review_quality_refresh(review=review)
+    content_submit(content=review)
+    product_rating_refresh(product_id=review.product_id)
+    member_posting_record(member=member, kind=POSTING_KIND)
 
 
 # --- Submit, edit, delete -----------------------------------------------------------
@@ -189,9 +210,11 @@ def review_submit(
             _("This product is no longer sold; it cannot be reviewed.")
         )
     rating, title, body = _clean_fields(rating=rating, title=title, body=body)
-    member_posting_check(member=author, kind=POSTING_KIND, text=f"{title}\n{body}")
     cleaned_photos = _clean_photos(photos)
     with transaction.atomic():
+        # First in the transaction: it locks the member, so two submissions at
+        # once are checked against the limits one after the other.
+        member_posting_check(member=author, kind=POSTING_KIND, text=f"{title}\n{body}")
         review = (
             Review.objects.select_for_update()
             .filter(product=product, author=author)
@@ -219,10 +242,7 @@ def review_submit(
         review.status_changed_at = timezone.now()
         review.save()
         _photos_attach(review, cleaned_photos, start=0)
-        review_quality_refresh(review=review)
-        content_submit(content=review)
-        product_rating_refresh(product_id=review.product_id)
-        member_posting_record(member=author, kind=POSTING_KIND)
+        _review_send(review, member=author)
     review.refresh_from_db()
     return review
 
@@ -233,7 +253,7 @@ def review_can_edit(review: Review) -> bool:
     if review.status in (ModerationStatus.REMOVED, ModerationStatus.HIDDEN):
         return False
     if review.status == ModerationStatus.REJECTED:
-        return review.rejection_reason in FIXABLE_REASONS
+        return moderated_type_of(review).can_fix(review.rejection_reason)
     return True
 
 
@@ -267,20 +287,14 @@ def review_edit(
     if not review_can_edit(review):
         raise ValidationError(_("This review can no longer be edited."))
     rating, title, body = _clean_fields(rating=rating, title=title, body=body)
-    member_posting_check(member=editor, kind=POSTING_KIND, text=f"{title}\n{body}")
     with transaction.atomic():
+        # First in the transaction, as for a new review: it locks the member.
+        member_posting_check(member=editor, kind=POSTING_KIND, text=f"{title}\n{body}")
         review = Review.objects.select_for_update().get(pk=review.pk)
         if not review_can_edit(review):
             raise ValidationError(_("This review can no longer be edited."))
-        remove = set(int(pk) for pk in remove_photo_ids)
-        if remove:
-            ReviewPhoto.objects.filter(review=review, pk__in=remove).delete()
-        kept = list(review.photos.order_by("position", "id"))
+        kept = _photos_keep(review, remove_photo_ids=remove_photo_ids)
         cleaned_photos = _clean_photos(photos, already=len(kept))
-        for position, photo in enumerate(kept):
-            if photo.position != position:
-                photo.position = position
-                photo.save(update_fields=["position"])
         review.rating, review.title, review.body = rating, title, body
         review.verified_purchase = _verified_purchase(
             member=editor, product=review.product
@@ -295,10 +309,7 @@ def review_edit(
             ]
         )
         _photos_attach(review, cleaned_photos, start=len(kept))
-        review_quality_refresh(review=review)
-        content_submit(content=review)
-        product_rating_refresh(product_id=review.product_id)
-        member_posting_record(member=editor, kind=POSTING_KIND)
+        _review_send(review, member=editor)
     review.refresh_from_db()
     return review
 
@@ -399,9 +410,8 @@ def review_vote(*, review: Review, voter, helpful: bool) -> ReviewVote:
     _require_member(voter, _("Log in to vote on reviews."))
     if voter.pk == review.author_id:
         raise PermissionDenied(_("You cannot vote on your own review."))
-    if member_active_suspension(member=voter) is not None:
-        # A suspended member reads but takes no part, votes included.
-        member_posting_check(member=voter, kind="vote")
+    # A suspended member reads but takes no part, votes included.
+    member_suspension_check(member=voter)
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
         if review.status != ModerationStatus.PUBLISHED:

@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -23,17 +23,13 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from community.moderation.models import (
-    FIXABLE_REASONS,
-    ModerationStatus,
-    RejectionReason,
-)
+from community.moderation.models import ModerationStatus
+from community.moderation.registry import moderated_type_for
 from marketplace.catalog import selectors as catalog_selectors
-from marketplace.catalog.selectors import DETAIL_IMAGE_SPEC
 
 from . import selectors, services
-from .cards import review_cards_html
-from .forms import ResponseForm, ReviewFilterForm, ReviewForm
+from .forms import ResponseForm, ReviewForm
+from .models import Review
 from .quality import (
     LENGTH_BONUS_MAX,
     LENGTH_FOR_FULL_BONUS,
@@ -43,7 +39,6 @@ from .quality import (
     VERIFIED_BONUS,
     quality_explain,
 )
-from .structured_data import json_for_script, product_json_ld
 
 REVIEWS_PER_PAGE = 10
 MY_REVIEWS_PER_PAGE = 20
@@ -70,67 +65,6 @@ def review_quality_sentence(review) -> str:
         body_length=len(review.body),
         verified=review.verified_purchase,
     ).sentence
-
-
-def product_reviews_context(request: HttpRequest, product) -> dict:
-    """What the product page needs to show its reviews; a fixed number of queries.
-
-    The stored rating (one read), the page's reviews (rows + photos + images and
-    renditions; the count too when filtered), their cards (one cache read), the
-    viewer's own review and votes: the same whatever the number of reviews.
-    """
-    filter_form = ReviewFilterForm(request.GET or None)
-    filters = filter_form.filters() if filter_form.is_bound else {"sort": "helpful"}
-    summary = selectors.product_rating_summary(product_id=product.pk)
-    reviews = selectors.product_reviews(product_id=product.pk, **filters)
-    paginator = Paginator(reviews, REVIEWS_PER_PAGE)
-    if not (
-        filters.get("stars") or filters.get("with_photos") or filters.get("verified")
-    ):
-        # Unfiltered, the page count is the summary's: no second COUNT query.
-        paginator.count = summary.count
-    page = paginator.get_page(request.GET.get("page"))
-    page_reviews = list(page.object_list)
-    user = request.user
-    own_review = selectors.member_review_of(member=user, product_id=product.pk)
-    votes = selectors.member_votes_on(
-        member=user, review_ids=[r.pk for r in page_reviews]
-    )
-    cards = review_cards_html(page_reviews)
-    for review in page_reviews:
-        review.card_html = cards[review.pk]
-        review.viewer_vote = votes.get(review.pk)
-        review.viewer_is_author = user.is_authenticated and review.author_id == user.pk
-        if review.viewer_is_author:
-            review.quality_sentence = review_quality_sentence(review)
-    if own_review is not None:
-        own_review.quality_sentence = review_quality_sentence(own_review)
-    url = request.build_absolute_uri(product.get_absolute_url())
-    image_url = None
-    if product.image:
-        image_url = request.build_absolute_uri(
-            product.image.get_rendition(DETAIL_IMAGE_SPEC).url
-        )
-    json_ld = product_json_ld(
-        product=product,
-        url=url,
-        image_url=image_url,
-        summary=summary,
-        reviews=page_reviews,
-    )
-    return {
-        "review_summary": summary,
-        "review_page": page,
-        "review_list": page_reviews,
-        "review_filter_form": filter_form,
-        "review_filters": filters,
-        "own_review": own_review,
-        "review_json_ld": json_for_script(json_ld),
-        "next_url": request.get_full_path(),
-        "login_to_vote_url": reverse("account_login")
-        + "?"
-        + urlencode({"next": request.get_full_path()}),
-    }
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -336,9 +270,10 @@ def how_it_works(request: HttpRequest) -> HttpResponse:
 
     from . import rewards_info
 
+    moderated_type = moderated_type_for(Review)
     reasons = [
-        {"label": label, "fixable": code in FIXABLE_REASONS}
-        for code, label in RejectionReason.choices
+        {"label": label, "fixable": moderated_type.can_fix(code)}
+        for code, label in moderated_type.rejection_choices()
     ]
     context = {
         "figures": selectors.review_figures(days=30),

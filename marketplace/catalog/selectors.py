@@ -20,9 +20,10 @@ from django.http import Http404
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
-from community.reviews.selectors import products_with_review_summary
+from comptoir.search import full_text_search
 
 from .models import Product, StockLevel, Store
+from .panels import products_annotated
 
 # Image specs the templates use; renditions of these are prefetched with the
 # products, so showing 24 cards costs two queries, not 24.
@@ -65,8 +66,8 @@ def product_list(
         )
     ordering = PRODUCT_SORTS.get(sort, PRODUCT_SORTS[DEFAULT_PRODUCT_SORT])
     queryset = queryset.order_by(*ordering).prefetch_related("tags")
-    # Average rating and review count per card, as subqueries of the same query.
-    queryset = products_with_review_summary(queryset)
+    # What registered apps show on the cards (a rating…), in the same query.
+    queryset = products_annotated(queryset)
     return _with_image_renditions(queryset, CARD_IMAGE_SPEC)
 
 
@@ -168,3 +169,13 @@ def store_products_in_stock(*, store: Store) -> QuerySet[Product]:
         .prefetch_related("tags")
     )
     return _with_image_renditions(queryset, CARD_IMAGE_SPEC)
+
+
+def product_search(*, query: str):
+    """Active products holding every word of the query, best match first."""
+    return full_text_search(Product.objects.filter(active=True), query)
+
+
+def store_search(*, query: str):
+    """Stores holding every word of the query (name, town), best match first."""
+    return full_text_search(Store.objects.all(), query)

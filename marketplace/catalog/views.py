@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from community.reviews.views import product_reviews_context
+from comptoir.structured_data import json_for_script
 
 from . import selectors
 from .forms import ProductFilterForm
+from .panels import product_annotators, product_panels_shown
+from .structured_data import product_json_ld
 
 PRODUCTS_PER_PAGE = 24
 STORES_PER_PAGE = 24
@@ -51,7 +53,13 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/product_list.html",
-        {"form": form, "page_obj": page, "filters": filters},
+        {
+            "form": form,
+            "page_obj": page,
+            "filters": filters,
+            # The ones `product_list` annotated with: their card templates show.
+            "annotators": product_annotators(),
+        },
     )
 
 
@@ -59,8 +67,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = selectors.product_get(slug=slug)
     stock = list(selectors.product_stock(product_id=product.pk))
+    canonical_url = request.build_absolute_uri(product.get_absolute_url())
     short_url = request.build_absolute_uri(
         reverse("catalog:product_short", kwargs={"sku": product.sku})
+    )
+    # Registered panels (reviews…) read their context here, each in a fixed
+    # number of queries, and add their fields to the page's JSON-LD.
+    panels = product_panels_shown(request, product)
+    json_ld = product_json_ld(
+        product=product,
+        url=canonical_url,
+        image_url=_detail_image_url(request, product),
+        extra=[shown.json_ld() for shown in panels],
     )
     return render(
         request,
@@ -69,13 +87,21 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "product": product,
             "stock": stock,
             "stock_templates": stock_line_templates(),
-            "canonical_url": request.build_absolute_uri(product.get_absolute_url()),
+            "canonical_url": canonical_url,
             "short_url": short_url,
             "socket_path": f"/ws/products/{product.pk}/stock/",
-            # Reviews: average, distribution, one page of them and the JSON-LD, in
-            # a fixed number of queries.
-            **product_reviews_context(request, product),
+            "panels": panels,
+            "product_json_ld": json_for_script(json_ld),
         },
+    )
+
+
+def _detail_image_url(request: HttpRequest, product) -> str | None:
+    # The rendition was prefetched with the product: no query.
+    if not product.image:
+        return None
+    return request.build_absolute_uri(
+        product.image.get_rendition(selectors.DETAIL_IMAGE_SPEC).url
     )
 
 

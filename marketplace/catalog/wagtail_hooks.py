@@ -1,4 +1,5 @@
-"""The catalog in the Wagtail admin: products, stores and stock levels as snippets."""
+"""The catalog in the Wagtail admin (products, stores and stock levels as snippets),
+in the site search, and its live stock route."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,8 +9,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from comptoir.money import format_cents
+from comptoir.routing import WEBSOCKET_ROUTES_HOOK
+from comptoir.search import SEARCH_SECTION_HOOK
 
 from .models import Product, StockLevel, Store
+from .routing import websocket_urlpatterns
+from .search import ProductsSection, StoresSection
 from .services import product_stock_announce
 
 
@@ -129,3 +134,18 @@ def announce_stock_deleted(request, instances):
     stock_levels = [i for i in instances if isinstance(i, StockLevel)]
     for product_id in {level.product_id for level in stock_levels}:
         product_stock_announce(product_id=product_id)
+
+
+@hooks.register(SEARCH_SECTION_HOOK)
+def products_search_section():
+    return ProductsSection()
+
+
+@hooks.register(SEARCH_SECTION_HOOK)
+def stores_search_section():
+    return StoresSection()
+
+
+@hooks.register(WEBSOCKET_ROUTES_HOOK)
+def stock_websocket_routes():
+    return websocket_urlpatterns

@@ -1,33 +1,22 @@
 """Writes to sales: ingesting the retailer's sale and refund events."""
 
-import sqlite3
 import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from comptoir.db import sqlite_real_variable_limit
 from marketplace.catalog.models import Product, Store
 from marketplace.integrations.models import ApiClient
 from marketplace.integrations.rows import BulkResult, SaleEventRow, rows_validate
 
 from .models import SaleEvent
+from .selectors import sale_events_of_customer
 
 IngestResult = BulkResult
-
-
-def _sqlite_use_real_variable_limit() -> None:
-    # Django 5.2 assumes SQLite's old limit of 999 variables per statement and so
-    # splits a 1,000-event insert into a dozen statements; SQLite since 3.32 allows
-    # 32,766, and asking the connection gives the real figure (Django 6 does too).
-    if connection.vendor != "sqlite":
-        return
-    connection.ensure_connection()
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    if limit > connection.features.max_query_params:
-        connection.features.max_query_params = limit
 
 
 def _members_by_ref(refs: set[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -124,8 +113,8 @@ def sale_events_ingest(*, client: ApiClient | None, rows: list[Any]) -> IngestRe
     # Inserting in id order makes concurrent batches lock index entries in the same
     # order on PostgreSQL, so overlapping batches wait for each other, never deadlock.
     ordered = [events[key] for key in sorted(events)]
-    _sqlite_use_real_variable_limit()
-    with transaction.atomic():
+    # One INSERT for a batch of 1,000 events rather than 16 of 66.
+    with transaction.atomic(), sqlite_real_variable_limit():
         SaleEvent.objects.bulk_create(ordered, ignore_conflicts=True)
         # Rows already recorded (earlier, or by a concurrent call) were skipped by
         # the unique sender's id; the ones carrying this batch's mark are new.
@@ -146,11 +135,6 @@ def sale_events_forget_customer(*, member) -> int:
     amounts and dates stay, so revenue, rewards and reviews' verified purchases of
     others do not move.
     """
-    condition = Q(member=member)
-    if member.email:
-        condition |= Q(customer_ref__iexact=member.email)
-    if member.loyalty_card_number:
-        condition |= Q(customer_ref=member.loyalty_card_number)
-    events = SaleEvent.objects.filter(condition)
+    events = sale_events_of_customer(member=member)
     # The append-only guard is bypassed on purpose, for these two fields only.
     return QuerySet.update(events, member=None, customer_ref="")

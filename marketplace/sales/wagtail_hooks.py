@@ -1,26 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from comptoir.permissions import ReadOnlyPermissionPolicy
 from comptoir.templatetags.comptoir_tags import money
 
 from .models import SaleEvent
 from .selectors import sale_event_list
-
-
-class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Sale events are append-only: staff may look, nobody may add, edit or delete."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class NetColumn(Column):
@@ -54,5 +42,6 @@ class SaleEventViewSet(SnippetViewSet):
         return sale_event_list()
 
 
+# Sale events are append-only: a refund is its own event, never an edit.
 register_permission_policy(SaleEvent, ReadOnlyPermissionPolicy(SaleEvent))
 register_snippet(SaleEventViewSet)

@@ -5,20 +5,21 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.dev")
-# Django must be set up before anything imports models (routing pulls consumers).
+# Django must be set up before anything imports models (the registered routes pull
+# in every app's consumers).
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from comptoir.routing import websocket_urlpatterns  # noqa: E402
+from comptoir.routing import RegisteredWebsocketRouter  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(RegisteredWebsocketRouter())
         ),
     }
 )

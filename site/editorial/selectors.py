@@ -1,21 +1,19 @@
 """Reads for the editorial pages, shaped so a page's query count stays flat."""
 
-import re
 from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.search.backends import get_search_backend
 
-from marketplace.catalog.models import Product, Store
+from comptoir.search import full_text_search
+from marketplace.catalog.models import Product
 
 from .blocks import PRODUCT_CARD_FILTER
 from .models import ArticleIndexPage, ArticlePage, HomePage
 
 # The rendition article cards use (templates/includes/article_card.html).
 ARTICLE_CARD_FILTER = "fill-640x400"
-WORD = re.compile(r"\w+")
 
 
 def _images_with(filter_spec: str) -> QuerySet:
@@ -96,30 +94,6 @@ def home_featured_products(*, home: HomePage) -> list[Product]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def search_terms(query: str) -> str:
-    """The words of a query, without what full-text engines would read as syntax.
-
-    Quotes, stars, brackets and the like break SQLite's MATCH and PostgreSQL's
-    tsquery, and a shop search has no use for them.
-    """
-    return " ".join(WORD.findall(query))
-
-
-def _search(queryset: QuerySet, query: str):
-    terms = search_terms(query)
-    if not terms:
-        return queryset.none()
-    # Every word must match: "tuteur tomates" should not list every tomato.
-    return get_search_backend().search(terms, queryset, operator="and")
-
-
 def search_articles(*, query: str):
-    return _search(_public_articles().defer_streamfields(), query)
-
-
-def search_products(*, query: str):
-    return _search(Product.objects.filter(active=True), query)
-
-
-def search_stores(*, query: str):
-    return _search(Store.objects.all(), query)
+    """Live public articles holding every word of the query, best match first."""
+    return full_text_search(_public_articles().defer_streamfields(), query)

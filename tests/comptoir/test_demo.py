@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from comptoir.demo.members import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD
-from comptoir.demo.progress import Progress
 from comptoir.demo.sales import sale_rows
+from comptoir.progress import Progress
 from editorial.models import ArticlePage, HomePage
 from marketplace.catalog.models import Product, StockLevel, Store
 from marketplace.sales.models import SaleEvent

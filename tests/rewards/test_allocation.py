@@ -7,10 +7,16 @@ from rewards.allocation import largest_remainder_split, rate_apply
 weights = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30)
 
 
-@given(total=st.integers(min_value=0, max_value=10**12), weights=weights)
-def test_any_amount_splits_to_the_cent(total, weights):
-    # given any amount and any integer weights
-    keyed = list(enumerate(weights))
+@given(
+    total=st.integers(min_value=0, max_value=10**12),
+    weights=weights,
+    order=st.randoms(use_true_random=False),
+)
+def test_any_amount_splits_to_the_cent(total, weights, order):
+    # given any amount and any integer weights, under keys listed in any order
+    keys = list(range(len(weights)))
+    order.shuffle(keys)
+    keyed = list(zip(keys, weights, strict=True))
     # when it is split
     parts = largest_remainder_split(total, keyed)
     # then the parts add up exactly, none is negative and each is within a cent of
@@ -24,6 +30,19 @@ def test_any_amount_splits_to_the_cent(total, weights):
         part = parts.get(key, 0)
         assert part >= 0
         assert abs(part * whole - total * weight) < whole
+    # and each key gets the floor of its exact share plus at most one leftover
+    # cent; the leftover cents went to the largest remainders, equal remainders
+    # to the lowest keys (whatever the order the keys were listed in)
+    floors = {key: total * weight // whole for key, weight in keyed if weight}
+    remainders = {key: total * weight % whole for key, weight in keyed if weight}
+    extra = {key: parts[key] - floors[key] for key in floors}
+    assert set(extra.values()) <= {0, 1}
+    assert sum(extra.values()) == total - sum(floors.values())
+    given_cent = [key for key in floors if extra[key]]
+    not_given = [key for key in floors if not extra[key]]
+    for winner in given_cent:
+        for other in not_given:
+            assert (remainders[winner], -winner) > (remainders[other], -other)
 
 
 @given(

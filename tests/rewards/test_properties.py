@@ -117,6 +117,58 @@ class TestIngestOrderAndReplays(TestCase):
         assert sorted(fingerprints[0]) == sorted(fingerprints[1])
 
 
+class TestPoolSplitsToTheCent(TestCase):
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        net=st.integers(min_value=200, max_value=5_000_000),
+        # equal qualities come up often, so ties between reviews are tried too
+        qualities=st.lists(
+            st.sampled_from([1, 2500, 5000, 8200, 10_000, 13_500])
+            | st.integers(1, 13_500),
+            min_size=1,
+            max_size=6,
+        ),
+    )
+    def test_a_close_gives_the_leftover_cents_to_the_largest_remainders(
+        self, net, qualities
+    ):
+        with transaction.atomic():
+            # given a product's reviews of any quality and any net in October
+            product = ProductFactory(sku="SPLIT-1")
+            reviews = [
+                review_publish(product, member_joined(), quality=quality)
+                for quality in qualities
+            ]
+            ingest([sale_row("SPLIT-1", net, at(2026, 10, 5))])
+            # when October is closed
+            period_close(month=OCT)
+            # then the pool (0.5 % of the net, to the cent below) is paid whole:
+            # each review gets the floor of its exact share, and the cents left go
+            # one each to the largest remainders, equal ones to the oldest review
+            pool = net * 50 // 10_000
+            whole = sum(qualities)
+            paid = dict(
+                Entry.objects.filter(
+                    transaction__kind=LedgerTransaction.Kind.REVIEWER
+                ).values_list("account__member_id", "amount_cents")
+            )
+            parts = [paid.get(review.author_id, 0) for review in reviews]
+            assert sum(parts) == pool
+            ranked = sorted(
+                range(len(reviews)),
+                key=lambda n: (-(pool * qualities[n] % whole), reviews[n].pk),
+            )
+            left = pool - sum(pool * quality // whole for quality in qualities)
+            for rank, n in enumerate(ranked):
+                floor = pool * qualities[n] // whole
+                assert parts[n] == floor + (1 if rank < left else 0)
+            transaction.set_rollback(True)
+
+
 IBAN = "FR7630006000011234567890189"
 
 

@@ -5,7 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from community.moderation.models import ModerationStatus, ReportReason
+from community.moderation.models import ModerationStatus
+from community.moderation.registry import (
+    moderated_type_for,
+    moderated_type_of,
+    rejection_reason_choices,
+)
 
 register = template.Library()
 
@@ -35,7 +40,8 @@ def moderation_preview(context, content) -> str:
     """The content's own preview for the queue, or its text if it has none."""
     if content is None:
         return ""
-    template_name = getattr(content, "moderation_preview_template", "")
+    moderated_type = moderated_type_for(content)
+    template_name = moderated_type.preview_template if moderated_type else ""
     if template_name:
         try:
             return render_to_string(
@@ -49,9 +55,19 @@ def moderation_preview(context, content) -> str:
 
 
 @register.simple_tag
-def report_reasons():
-    """The reasons a member may pick when reporting."""
-    return ReportReason.choices
+def report_reasons(content):
+    """The reasons a member may pick when reporting this content."""
+    return moderated_type_of(content).report_choices()
+
+
+@register.simple_tag
+def rejection_reasons(content=None):
+    """The reasons a moderator may give when rejecting this content (any
+    registered type's without one)."""
+    moderated_type = moderated_type_for(content) if content is not None else None
+    if moderated_type is None:
+        return rejection_reason_choices()
+    return moderated_type.rejection_choices()
 
 
 @register.filter

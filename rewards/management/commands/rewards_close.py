@@ -5,7 +5,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from comptoir.demo.progress import Progress
+from comptoir.progress import Progress
 from rewards.selectors import cents_text
 from rewards.services import close_month_text
 

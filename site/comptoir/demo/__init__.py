@@ -7,11 +7,12 @@ the demo admin is created last, so its presence means a complete earlier run.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from comptoir.progress import Progress
+
 from .articles import articles_build, home_build
 from .members import ADMIN_EMAIL, admin_build, members_build
 from .moderation import moderation_build
 from .products import products_build, stock_build
-from .progress import Progress
 from .reviews import reviews_build
 from .rewards import rewards_build
 from .sales import sales_build

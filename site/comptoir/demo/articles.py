@@ -6,6 +6,7 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
+from comptoir.progress import Progress
 from editorial.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -19,7 +20,6 @@ from .articles_data import ARTICLES, FEATURED_ARTICLES, FEATURED_PRODUCTS, HOME_
 from .errors import DemoError
 from .images import collection_get_or_create, lighter, picture_render
 from .images import wagtail_image_get_or_create as image_get_or_create
-from .progress import Progress
 
 # Block ids derived from the article's slug: the same stream on every run.
 _BLOCK_NAMESPACE = uuid.UUID("5b0e3c1e-6f1f-4a53-9a55-0c0ca7e3d1a1")

@@ -9,9 +9,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
+from comptoir.progress import Progress
 from marketplace.catalog.models import Store
 
-from .progress import Progress
 from .stores import STORES
 
 ADMIN_EMAIL = "admin@comptoir.example"

@@ -15,25 +15,28 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from community.moderation.models import ModerationStatus, Report, ReportReason
+from community.moderation.models import ModerationStatus, Report
+from community.moderation.registry import ReportReason
 from community.moderation.services import (
     MODERATORS_GROUP,
     moderation_decide,
     report_create,
 )
-from community.reviews.models import Review
+from community.reviews.models import Review, ReviewReportReason
+from comptoir.progress import Progress
 
 from .members import MEMBER_PASSWORD, _email_verified
-from .progress import Progress
 
 MODERATOR_EMAIL = "moderation@comptoir.example"
 MODERATOR_NAME = "Modération Comptoir"
 
 NOTES = {
     ReportReason.SPAM: "Lien vers un autre site marchand à la fin du texte.",
-    ReportReason.OFF_TOPIC: "Parle surtout du retard de livraison, pas du produit.",
+    ReviewReportReason.OFF_TOPIC: (
+        "Parle surtout du retard de livraison, pas du produit."
+    ),
     ReportReason.PERSONAL_DATA: "Donne le nom complet d'un vendeur du magasin.",
-    ReportReason.FAKE: "Même texte que sur un autre produit.",
+    ReviewReportReason.FAKE: "Même texte que sur un autre produit.",
 }
 
 
@@ -107,9 +110,12 @@ def moderation_build(*, progress: Progress) -> int:
         # Below level 3, so a single report never hides a new member's review.
         reporter = _reporters(review.author, min_level=1, max_level=2, count=1, rng=rng)
         if reporter:
-            reason = [ReportReason.OFF_TOPIC, ReportReason.FAKE, ReportReason.SPAM][
-                days - 1
+            reasons = [
+                ReviewReportReason.OFF_TOPIC,
+                ReviewReportReason.FAKE,
+                ReportReason.SPAM,
             ]
+            reason = reasons[days - 1]
             _report(reporter[0], review, reason, when=now - dt.timedelta(days=days))
             reports += 1
         step.advance()

@@ -2,12 +2,12 @@
 
 import random
 
+from comptoir.progress import Progress
 from marketplace.catalog.models import Product, StockLevel, Store
 from marketplace.catalog.services import product_upsert
 
 from .catalog_data import catalog_rows
 from .images import collection_get_or_create, picture_render, wagtail_image_create
-from .progress import Progress
 
 
 def products_build(*, progress: Progress) -> list[Product]:

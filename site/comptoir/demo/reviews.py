@@ -21,16 +21,20 @@ from community.moderation.models import (
     ModerationAction,
     ModerationDecision,
     ModerationStatus,
-    RejectionReason,
 )
-from community.reviews.models import Review, ReviewResponse, ReviewVote
+from community.reviews.models import (
+    Review,
+    ReviewRejectionReason,
+    ReviewResponse,
+    ReviewVote,
+)
 from community.reviews.quality import quality_score
 from community.reviews.services import product_ratings_rebuild, review_submit
+from comptoir.progress import Progress
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
 from .members import MEMBERS, member_email
-from .progress import Progress
 
 TARGET = 600
 WITH_PHOTOS = 36
@@ -267,7 +271,10 @@ def reviews_build(*, progress: Progress) -> int:
             review.status = ModerationStatus.REJECTED
             review.published_at = None
             review.rejection_reason = rng.choice(
-                [RejectionReason.PRICE_OR_DELIVERY, RejectionReason.OFF_TOPIC]
+                [
+                    ReviewRejectionReason.PRICE_OR_DELIVERY,
+                    ReviewRejectionReason.OFF_TOPIC,
+                ]
             )
             review.rejection_note = "Merci de parler du produit lui-même."
             rejected_left -= 1

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Sum
 from django.utils import timezone
 
+from comptoir.progress import Progress
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 from rewards.close import month_next
@@ -31,7 +32,6 @@ from rewards.services import (
 )
 
 from .members import MEMBER_PASSWORD, MEMBERS, member_email
-from .progress import Progress
 
 MANAGER_EMAIL = "recompenses@comptoir.example"
 OPTED_IN = 20  # the first twenty demo members take part

@@ -9,6 +9,7 @@ import random
 
 from django.utils import timezone
 
+from comptoir.progress import Progress
 from marketplace.integrations.models import ApiClient
 from marketplace.integrations.services import api_client_create
 from marketplace.sales.models import SaleEvent
@@ -17,7 +18,6 @@ from marketplace.sales.services import sale_events_ingest
 from .catalog_data import catalog_rows
 from .errors import DemoError
 from .members import MEMBERS, home_store_codes, loyalty_numbers, member_email
-from .progress import Progress
 from .stores import STORES
 
 DEMO_CLIENT = "demo-caisses"

@@ -1,8 +1,7 @@
 """The retailer's stores: eight real-sounding French shops."""
 
+from comptoir.progress import Progress
 from marketplace.catalog.models import Store
-
-from .progress import Progress
 
 _WEEKDAYS_LATE = "Lundi – samedi : 9h – 20h\nDimanche : fermé"
 _WEEKDAYS_SUNDAY = "Lundi – samedi : 9h – 19h30\nDimanche : 9h30 – 13h"

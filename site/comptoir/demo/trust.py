@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from community.members.trust import trust_level_label
 from community.notifications.models import Notification
+from comptoir.progress import Progress
 
 from .members import MEMBERS, member_email
-from .progress import Progress
 
 # Display name → level. Those not listed stay at 0 · New.
 TRUST_LEVELS = {

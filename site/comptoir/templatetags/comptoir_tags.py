@@ -27,6 +27,15 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_with_page(context, number, param=""):
+    """The current query string on page `number` (templates/includes/pagination.html).
+
+    `param` names the page parameter: "page" by default, "p" in the Wagtail admin.
+    """
+    return query_with(context, **{param or "page": number})
+
+
 @register.filter
 def markdown(text):
     """{{ review.body|markdown }}: member Markdown rendered and sanitised."""

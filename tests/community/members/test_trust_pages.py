@@ -11,8 +11,8 @@ from community.members.models import TrustSettings
 from community.members.trust import trust_settings
 from community.notifications.models import Notification
 from comptoir.demo import members as demo_members
-from comptoir.demo.progress import Progress
 from comptoir.demo.trust import trust_build
+from comptoir.progress import Progress
 from tests.factories import MemberFactory, StoreFactory
 
 User = get_user_model()

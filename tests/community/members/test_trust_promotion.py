@@ -7,8 +7,17 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
+from wagtail import hooks
 
-from community.members.trust import member_trust_refresh, trust_settings
+from community.members.trust import (
+    APPROVED,
+    HELPFUL_VOTES,
+    TRUST_FACTS_HOOK,
+    member_trust_facts,
+    member_trust_progress,
+    member_trust_refresh,
+    trust_settings,
+)
 from community.moderation.models import (
     ModerationAction,
     ModerationDecision,
@@ -183,3 +192,47 @@ def test_trust_refresh_command_promotes_by_days_and_is_idempotent(thresholds):
     assert "1 promoted out of 2 checked." in first.getvalue()
     assert "0 promoted" in second.getvalue()
     assert Notification.objects.filter(recipient=ready).count() == 1
+
+
+# --- Facts registered by other apps ---------------------------------------------
+
+
+def facts_for(member, facts):
+    """A provider registration counting `facts` for `member` only."""
+    return lambda: lambda who: facts if who.pk == member.pk else {}
+
+
+def test_facts_of_a_registered_provider_count_toward_promotion():
+    # given a member without contributions here, and an app that counts two
+    member = joined(days_ago=2)
+
+    with hooks.register_temporarily(TRUST_FACTS_HOOK, facts_for(member, {APPROVED: 2})):
+        # when their level is refreshed
+        level = member_trust_refresh(member=member)
+
+    # then what the other app counted promoted them
+    assert level == 1
+    assert level_of(member) == 1
+
+
+def test_registered_facts_add_up_with_the_reviews_own():
+    # given a level 1 member with four approved reviews of one helpful vote each,
+    # and another app that counts one more helpful vote
+    member = joined(days_ago=20, level=1)
+    approved_reviews(member, 4, helpful=1)
+
+    with hooks.register_temporarily(
+        TRUST_FACTS_HOOK, facts_for(member, {HELPFUL_VOTES: 1})
+    ):
+        facts = member_trust_facts(member=member)
+        progress = member_trust_progress(member=member)
+        level = member_trust_refresh(member=member)
+
+    # then the profile shows the sums, and the five votes reach level 2
+    assert (facts[APPROVED], facts[HELPFUL_VOTES], facts["days"]) == (4, 5, 20)
+    assert [(r.label, r.have, r.need) for r in progress.requirements] == [
+        ("approved contributions", 4, 4),
+        ("days since joining", 20, 10),
+        ("helpful votes received", 5, 5),
+    ]
+    assert level == 2

@@ -19,7 +19,8 @@ from community.moderation.models import (
     QueueEntry,
     Suspension,
 )
-from community.moderation.selectors import member_active_suspension, queue_entries
+from community.moderation.posting import member_active_suspension
+from community.moderation.selectors import queue_entries
 from community.moderation.services import content_submit, report_create
 from community.reviews.models import Review, ReviewPhoto
 
@@ -295,13 +296,13 @@ def test_suspend_and_lift_from_the_member_page(client, moderator):
     )
     page = client.get(reverse("moderation_admin:member_history", args=[target.pk]))
 
-    suspension = member_active_suspension(target)
+    suspension = member_active_suspension(member=target)
     assert suspension is not None
     assert "Messages insultants." in page.content.decode()
     assert "Lift the suspension now" in page.content.decode()
 
     client.post(reverse("moderation_admin:suspension_lift", args=[suspension.pk]))
-    assert member_active_suspension(target) is None
+    assert member_active_suspension(member=target) is None
 
 
 def test_suspend_form_errors_are_shown(client, moderator):
@@ -315,7 +316,7 @@ def test_suspend_form_errors_are_shown(client, moderator):
 
     assert response.status_code == 400
     assert "Choose today or a later date." in response.content.decode()
-    assert member_active_suspension(target) is None
+    assert member_active_suspension(member=target) is None
 
 
 def with_photos(review, count: int):
@@ -336,14 +337,8 @@ def queue_queries(client) -> int:
     return len(context.captured_queries)
 
 
-def test_queue_query_count_does_not_grow(client, moderator, monkeypatch):
-    # What the reviews' preview template shows: their photos and renditions.
-    monkeypatch.setattr(
-        Review,
-        "moderation_preview_prefetch",
-        getattr(Review, "moderation_preview_prefetch", None)
-        or ("photos__image__renditions",),
-    )
+def test_queue_query_count_does_not_grow(client, moderator):
+    # The reviews' type prefetches what their preview shows: photos, renditions.
     client.force_login(moderator)
     with_photos(queued_review(), 1)
     small = queue_queries(client)

@@ -7,8 +7,8 @@ from community.moderation.models import (
     ModerationStatus,
     QueueEntry,
     QueueReason,
-    RejectionReason,
 )
+from community.moderation.registry import RejectionReason
 from community.moderation.services import content_submit, moderation_decide
 
 from .conftest import ReviewFactory, member

@@ -9,11 +9,12 @@ from community.moderation.models import (
     ModerationDecision,
     ModerationStatus,
     QueueEntry,
-    RejectionReason,
 )
+from community.moderation.registry import RejectionReason
 from community.moderation.selectors import queue_entries
 from community.moderation.services import content_submit, moderation_decide
 from community.notifications.models import Notification
+from community.reviews.models import ReviewRejectionReason
 
 from .conftest import ReviewFactory, member
 
@@ -62,17 +63,17 @@ def test_bulk_reject_keeps_reason_and_note_for_the_author(moderator):
         moderator=moderator,
         entries_or_contents=reviews,
         action="reject",
-        reason=RejectionReason.OFF_TOPIC,
+        reason=ReviewRejectionReason.OFF_TOPIC,
         note="Parlez du produit, pas du magasin.",
     )
 
     for review in reviews:
         review.refresh_from_db()
         assert review.status == ModerationStatus.REJECTED
-        assert review.rejection_reason == RejectionReason.OFF_TOPIC
+        assert review.rejection_reason == ReviewRejectionReason.OFF_TOPIC
         assert review.rejection_note == "Parlez du produit, pas du magasin."
     decision = ModerationDecision.objects.filter(action="reject").first()
-    assert decision.reason == RejectionReason.OFF_TOPIC
+    assert decision.reason == ReviewRejectionReason.OFF_TOPIC
     assert decision.note == "Parlez du produit, pas du magasin."
     assert (decision.status_before, decision.status_after) == ("pending", "rejected")
 
@@ -193,7 +194,7 @@ def test_author_is_notified_only_after_commit(
             moderator=moderator,
             entries_or_contents=[review],
             action="reject",
-            reason=RejectionReason.PRICE_OR_DELIVERY,
+            reason=ReviewRejectionReason.PRICE_OR_DELIVERY,
         )
         # inside the transaction: no e-mail has left
         assert mail.outbox == []

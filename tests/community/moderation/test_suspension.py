@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from community.moderation.models import ModerationAction, ModerationDecision
-from community.moderation.selectors import member_active_suspension
+from community.moderation.posting import member_active_suspension
 from community.moderation.services import member_suspend, suspension_lift
 from community.notifications.models import Notification
 
@@ -34,7 +34,7 @@ def test_suspension_is_logged_and_the_member_told_why_and_until_when(
             reason="Insultes répétées envers d'autres membres.",
         )
 
-    assert member_active_suspension(target) == suspension
+    assert member_active_suspension(member=target) == suspension
     assert timezone.localtime(suspension.until).date() == in_days(7)
     decision = ModerationDecision.objects.get(author=target)
     assert decision.action == ModerationAction.SUSPEND
@@ -54,7 +54,7 @@ def test_suspension_needs_a_reason_and_a_future_end(moderator):
         member_suspend(
             moderator=moderator, member=target, until=in_days(-1), reason="x"
         )
-    assert member_active_suspension(target) is None
+    assert member_active_suspension(member=target) is None
 
 
 def test_members_cannot_suspend():
@@ -72,7 +72,7 @@ def test_lifting_ends_it_now_and_is_logged(moderator):
 
     suspension_lift(moderator=moderator, suspension=suspension, note="Erreur.")
 
-    assert member_active_suspension(target) is None
+    assert member_active_suspension(member=target) is None
     assert list(
         ModerationDecision.objects.filter(author=target).values_list(
             "action", flat=True

@@ -9,10 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community.moderation.models import ModerationStatus, RejectionReason
+from community.moderation.models import ModerationStatus
+from community.moderation.registry import RejectionReason
 from community.moderation.services import moderation_decide
-from community.reviews.models import Review, ReviewResponse
+from community.reviews.models import Review, ReviewRejectionReason, ReviewResponse
 from community.reviews.services import product_ratings_rebuild, review_submit
+from marketplace.catalog.panels import product_annotators, product_panels
 from tests.factories import MemberFactory, ProductFactory
 
 from .conftest import BODY, aged, photo_upload, rewards_member
@@ -237,7 +239,7 @@ def test_how_it_works_shows_rules_and_last_30_days(
         moderator=moderator,
         entries_or_contents=reviews[1:],
         action="reject",
-        reason=RejectionReason.OFF_TOPIC,
+        reason=ReviewRejectionReason.OFF_TOPIC,
     )
 
     response = client.get(reverse("reviews:how_it_works"))
@@ -251,3 +253,13 @@ def test_how_it_works_shows_rules_and_last_30_days(
     assert "Spam or advertising" in page
     assert "never depend on the rating" in page
     assert "The rating never counts" in page
+
+
+def test_reviews_reach_the_catalog_only_through_its_plug_in_points():
+    # given every app's registrations
+    panels = {panel.name: panel for panel in product_panels()}
+    annotators = {annotator.name: annotator for annotator in product_annotators()}
+
+    # then the reviews section and the cards' rating are the reviews' own
+    assert panels["reviews"].template_name == "reviews/includes/product_reviews.html"
+    assert annotators["rating"].card_template == "reviews/includes/card_rating.html"

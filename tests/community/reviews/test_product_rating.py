@@ -12,9 +12,9 @@ from django.db import connections
 from django.db.models import Count
 from django.urls import reverse
 
-from community.moderation.models import ModerationStatus, ReportReason
+from community.moderation.models import ModerationStatus
 from community.moderation.services import moderation_decide, report_create
-from community.reviews.models import ProductRating, Review
+from community.reviews.models import ProductRating, Review, ReviewReportReason
 from community.reviews.services import (
     product_ratings_rebuild,
     review_delete,
@@ -65,7 +65,7 @@ def test_every_change_to_a_review_recounts_its_product(
 
     # A trust level 3 report on a newcomer's review hides it at once.
     waiting.refresh_from_db()
-    report_create(reporter=staff, content=waiting, reason=ReportReason.FAKE)
+    report_create(reporter=staff, content=waiting, reason=ReviewReportReason.FAKE)
     assert "1 review" in summary_on_page(client, product)
 
     moderation_decide(

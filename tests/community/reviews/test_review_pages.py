@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from community.moderation.models import ModerationStatus, RejectionReason
+from community.moderation.models import ModerationStatus
+from community.moderation.registry import RejectionReason
 from community.moderation.services import moderation_decide
 from community.notifications.models import Notification
 from community.reviews.models import Review, ReviewResponse, ReviewVote

@@ -1,12 +1,17 @@
+import shutil
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 
-from community.moderation.models import (
-    ModerationStatus,
-    QueueEntry,
-    RejectionReason,
-)
+from community.members.models import PostingRecord
+from community.moderation.models import ModerationStatus, QueueEntry
+from community.moderation.registry import RejectionReason
 from community.moderation.services import moderation_decide
 from community.notifications.models import Notification
 from community.reviews.models import Review, ReviewPhoto
@@ -18,9 +23,9 @@ from community.reviews.services import (
     review_vote,
 )
 from tests.comptoir import image_files
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, ProductFactory
 
-from .conftest import BODY, aged, photo_upload, sale_for
+from .conftest import BODY, aged, photo_upload, sale_for, with_retry
 
 
 def submit(author, product, **overrides):
@@ -385,3 +390,112 @@ def test_nul_characters_are_dropped(author, product):
 
     assert review.title == "Bon outil"
     assert "\x00" not in review.body
+
+
+# --- Posts sent at once ----------------------------------------------------------
+
+
+@pytest.fixture
+def threads(transactional_db):
+    """Run functions at the same moment in real threads, one connection each.
+
+    The pattern of tests/rewards/conftest.py `threads_db`. PostgreSQL: the test
+    database as is. SQLite: its in-memory test database refuses a second writer
+    at once instead of letting it wait, so the threads work on a file copy of it,
+    with the site's own settings (WAL, busy timeout, immediate transactions).
+    """
+    settings_dict = connection.settings_dict
+    original_name = settings_dict["NAME"]
+    workdir = Path(tempfile.mkdtemp(prefix="reviews-threads-"))
+
+    def run(*functions):
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            target = sqlite3.connect(workdir / "db.sqlite3")
+            connection.connection.backup(target)
+            target.close()
+            settings_dict["NAME"] = str(workdir / "db.sqlite3")
+        barrier = threading.Barrier(len(functions))
+        results, failures = [], []
+
+        def work(function):
+            try:
+                barrier.wait()
+                results.append(with_retry(function))
+            except Exception as exc:  # noqa: BLE001 - reported to the test
+                failures.append(exc)
+            finally:
+                connections.close_all()
+
+        workers = [threading.Thread(target=work, args=(f,)) for f in functions]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return results, failures
+
+    def read(function):
+        """Run `function` on the database the threads wrote to."""
+        box = []
+
+        def work():
+            box.append(function())
+            connections.close_all()
+
+        reader = threading.Thread(target=work)
+        reader.start()
+        reader.join()
+        return box[0]
+
+    run.read = read
+    yield run
+    settings_dict["NAME"] = original_name
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _newcomers_two_reviews(newcomer):
+    reviews = []
+    for sku in ("RAT-1", "RAT-2"):
+        reviews.append(
+            Review.objects.create(
+                product=ProductFactory(sku=sku, slug=sku.lower()),
+                author=newcomer,
+                rating=3,
+                title="Premier avis",
+                body=BODY,
+                status=ModerationStatus.PUBLISHED,
+            )
+        )
+    return reviews
+
+
+@pytest.mark.parametrize("write", ["submit", "edit"])
+def test_two_posts_at_once_by_a_new_member_pass_the_pause_once(threads, write):
+    # given a level 0 member, who must wait 30 seconds between two posts
+    newcomer = aged(MemberFactory(display_name="Pressé", trust_level=0))
+    if write == "submit":
+        products = [ProductFactory(sku=f"RAT-{n}", slug=f"rat-{n}") for n in (1, 2)]
+        posts = [
+            lambda product=product: submit(newcomer, product) for product in products
+        ]
+        title = "Très bon outil"
+    else:
+        reviews = _newcomers_two_reviews(newcomer)
+        posts = [
+            lambda review=review: review_edit(
+                review=review, editor=newcomer, rating=4, title="Revu", body=BODY
+            )
+            for review in reviews
+        ]
+        title = "Revu"
+
+    # when two of their posts arrive at the same moment
+    results, failures = threads(*posts)
+
+    # then exactly one passes and the other is told to wait
+    assert len(results) == 1
+    assert [type(failure) for failure in failures] == [PermissionDenied]
+    assert "wait 30 seconds between two posts" in str(failures[0])
+    written = Review.objects.filter(author=newcomer, title=title)
+    assert threads.read(written.count) == 1
+    assert threads.read(PostingRecord.objects.filter(member=newcomer).count) == 1

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from comptoir.demo import DEFAULT_SALES, demo_load
 from comptoir.demo.errors import DemoError
 from comptoir.demo.members import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD
-from comptoir.demo.progress import Progress
+from comptoir.progress import Progress
 
 
 class Command(BaseCommand):

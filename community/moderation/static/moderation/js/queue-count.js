@@ -25,27 +25,21 @@
     });
   }
 
-  function connect(delay) {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + socketPath);
-    socket.onmessage = function (event) {
-      var data;
-      try {
-        data = JSON.parse(event.data);
-      } catch (e) {
-        return;
-      }
-      if (data.type === "queue.count" && typeof data.count === "number") {
-        lastCount = data.count;
-        render(lastCount);
-      }
-    };
-    socket.onclose = function (event) {
+  function connect() {
+    // The reconnecting socket is comptoir/js/live-socket.js, loaded before.
+    if (!window.Comptoir || !window.Comptoir.liveSocket) return;
+    window.Comptoir.liveSocket(socketPath, {
+      onMessage: function (data) {
+        if (data.type === "queue.count" && typeof data.count === "number") {
+          lastCount = data.count;
+          render(lastCount);
+        }
+      },
       // 4403 and a first refusal mean "not a moderator": do not keep knocking.
-      if (event.code === 4403 || !socket.wasOpen) return;
-      window.setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
-    };
-    socket.onopen = function () { socket.wasOpen = true; };
+      retry: function (event, wasOpen) {
+        return event.code !== 4403 && wasOpen;
+      },
+    });
   }
 
   function start() {
@@ -53,7 +47,7 @@
     if (!document.querySelector("[data-moderation-count-live]") && !menuLinks().length) {
       return false;
     }
-    connect(1000);
+    connect();
     // The sidebar is redrawn by its own script (e.g. when collapsed): keep the
     // latest count on it.
     var sidebar = document.getElementById("wagtail-sidebar");

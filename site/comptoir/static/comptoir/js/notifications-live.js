@@ -1,20 +1,14 @@
 // Live unread count in the header: follows the member's notifications over a
-// websocket. Without this script the header shows the count as of the page load.
+// websocket (live-socket.js, loaded before). Without it the header shows the count
+// as of the page load.
 (function () {
   "use strict";
 
   var count = document.getElementById("notification-count");
   var link = document.getElementById("notification-link");
-  if (!count || !link || !("WebSocket" in window)) {
+  if (!count || !link || !window.Comptoir || !window.Comptoir.liveSocket) {
     return;
   }
-  var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-  var url = scheme + window.location.host + count.getAttribute("data-socket");
-
-  var MIN_DELAY = 1000;
-  var MAX_DELAY = 30000;
-  var delay = MIN_DELAY;
-  var timer = null;
 
   function update(unread) {
     count.textContent = String(unread);
@@ -27,52 +21,23 @@
     }
   }
 
-  function connect() {
-    timer = null;
-    var socket;
-    try {
-      socket = new WebSocket(url);
-    } catch (error) {
-      scheduleReconnect();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      delay = MIN_DELAY;
+  window.Comptoir.liveSocket(count.getAttribute("data-socket"), {
+    onOpen: function () {
       // Lets styles, and the browser tests, know the count is now live.
       count.dataset.live = "open";
-    });
-    socket.addEventListener("message", function (event) {
-      var message;
-      try {
-        message = JSON.parse(event.data);
-      } catch (error) {
-        return;
-      }
-      if (message && message.type === "count") {
+    },
+    onMessage: function (message) {
+      if (message.type === "count") {
         var unread = parseInt(message.unread, 10);
         if (!isNaN(unread) && unread >= 0) {
           update(unread);
         }
       }
-    });
-    socket.addEventListener("close", function () {
+    },
+    // A refused handshake (signed out in another tab) is not worth retrying
+    // quickly; the backoff still tries again in case it was a restart.
+    onClose: function () {
       count.dataset.live = "closed";
-      // A refused handshake (signed out in another tab) is not worth retrying
-      // quickly; the backoff still tries again in case it was a restart.
-      scheduleReconnect();
-    });
-  }
-
-  // Exponential backoff with jitter, so a restarted server is not hit by every
-  // open page in the same second.
-  function scheduleReconnect() {
-    if (timer !== null) {
-      return;
-    }
-    var wait = delay / 2 + Math.random() * (delay / 2);
-    delay = Math.min(delay * 2, MAX_DELAY);
-    timer = window.setTimeout(connect, wait);
-  }
-
-  connect();
+    },
+  });
 })();

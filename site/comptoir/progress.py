@@ -1,4 +1,8 @@
-"""One progress line per step: rewritten in place on a terminal, plain otherwise."""
+"""One progress line per step: rewritten in place on a terminal, plain otherwise.
+
+Any management command may report its steps with it (the demo load, the monthly
+rewards close).
+"""
 
 from typing import TextIO
 
@@ -32,7 +36,7 @@ class Step:
 
 
 class Progress:
-    """Where the demo reports its steps; quiet writes nothing at all."""
+    """Where a command reports its steps; quiet writes nothing at all."""
 
     def __init__(
         self, out: TextIO | OutputWrapper | None = None, *, quiet: bool = False

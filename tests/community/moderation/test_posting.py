@@ -7,12 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from community.members.models import PostingRecord
-from community.members.trust import (
-    member_posting_check,
-    member_posting_record,
-    trust_settings,
-)
+from community.members.trust import trust_settings
 from community.moderation.models import Suspension
+from community.moderation.posting import member_posting_check, member_posting_record
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

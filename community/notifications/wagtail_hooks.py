@@ -1,0 +1,34 @@
+"""Where notifications plug into the rest of the site (docs/architecture.md).
+
+One section per plug-in point; add registrations under your section only.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
+from comptoir.routing import WEBSOCKET_ROUTES_HOOK
+
+from .member_data import notifications_erase, notifications_export
+from .routing import websocket_urlpatterns
+
+# --- Live routes (comptoir routing) --------------------------------------------
+
+
+@hooks.register(WEBSOCKET_ROUTES_HOOK)
+def notifications_websocket_routes():
+    return websocket_urlpatterns
+
+
+# --- Member data: export and erasure (members) --------------------------------
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_notifications():
+    return MemberDataSection(
+        name="notifications",
+        label=_("Notifications"),
+        order=50,
+        export=notifications_export,
+        erase=notifications_erase,
+    )

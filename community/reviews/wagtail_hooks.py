@@ -1,0 +1,62 @@
+"""Where reviews plug into the rest of the site (docs/architecture.md).
+
+Each section registers reviews at one plug-in point that a lower app declares;
+no other app imports reviews.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
+from community.moderation.registry import MODERATED_TYPE_HOOK
+from marketplace.catalog.panels import PRODUCT_ANNOTATOR_HOOK, PRODUCT_PANEL_HOOK
+from rewards.pools import EARNING_POOL_HOOK
+
+from .earning import ReviewersPool
+from .member_data import reviews_erase, reviews_export
+from .moderation import REVIEW_MODERATED_TYPE
+from .product_page import RatingAnnotator, ReviewsPanel
+
+# --- Product page panel and product list annotation (catalog) -----------------
+
+
+@hooks.register(PRODUCT_PANEL_HOOK)
+def product_reviews_panel():
+    return ReviewsPanel()
+
+
+@hooks.register(PRODUCT_ANNOTATOR_HOOK)
+def product_rating_annotator():
+    return RatingAnnotator()
+
+
+# --- Moderated content type and trust facts (moderation, members) -------------
+
+
+@hooks.register(MODERATED_TYPE_HOOK)
+def review_moderated_type():
+    # Its trust facts (helpful votes received) count through moderation's
+    # provider at register_trust_facts, with the approved contributions.
+    return REVIEW_MODERATED_TYPE
+
+
+# --- Earning pool (rewards) ---------------------------------------------------
+
+
+@hooks.register(EARNING_POOL_HOOK)
+def reviewers_pool():
+    return ReviewersPool()
+
+
+# --- Member data: export and erasure (members) --------------------------------
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_reviews():
+    return MemberDataSection(
+        name="reviews",
+        label=_("Reviews and votes"),
+        order=20,
+        export=reviews_export,
+        erase=reviews_erase,
+    )
