@@ -14,6 +14,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.notifications.services import notification_send
+from comptoir.money import format_cents
 from marketplace.catalog.models import Product
 
 from .close import month_parse, period_close  # noqa: F401  (re-exported)
@@ -300,16 +302,10 @@ def _payout_details(payout: Payout) -> dict:
 
 
 def _money(cents: int) -> str:
-    from comptoir.money import format_cents
-
     return format_cents(cents)
 
 
 def _payout_notify(payout: Payout) -> None:
-    try:
-        from community.notifications.services import notification_send
-    except ImportError:  # notifications not built in this tree
-        return
     if payout.method == Payout.Method.VOUCHER:
         title = _("Your voucher of %(amount)s is ready") % {
             "amount": _money(payout.amount_cents)
