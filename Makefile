@@ -48,4 +48,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media static_collected
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media private_media static_collected

@@ -7,6 +7,7 @@ group has it); Wagtail's admin URLs already require admin access.
 import datetime as dt
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.sales.selectors import refunds_orphaned
 
 from . import selectors, services
 from .close import month_next
@@ -88,12 +91,39 @@ def periods(request):
                 return redirect("rewards_admin:periods")
         status = 400
     page = Paginator(selectors.period_list(), PER_PAGE).get_page(request.GET.get("p"))
+    days = settings.REWARDS_ORPHAN_REFUND_DAYS
     return _render(
         request,
         "rewards/admin/periods.html",
         _("Closed months"),
-        {"form": form, "page_obj": page},
+        {
+            "form": form,
+            "page_obj": page,
+            "orphan_days": days,
+            "orphans_old": _orphans_older_than(days).count(),
+        },
         status,
+    )
+
+
+def _orphans_older_than(days: int):
+    return refunds_orphaned(received_before=timezone.now() - dt.timedelta(days=days))
+
+
+@manager_required
+@require_http_methods(["GET", "HEAD"])
+def orphan_refunds(request):
+    """Refunds whose sale has not arrived: those older than the configured age, or
+    all of them (`?all=1`). They count in no net revenue until it does."""
+    days = settings.REWARDS_ORPHAN_REFUND_DAYS
+    every = request.GET.get("all") == "1"
+    refunds = refunds_orphaned() if every else _orphans_older_than(days)
+    page = Paginator(refunds, PER_PAGE).get_page(request.GET.get("p"))
+    return _render(
+        request,
+        "rewards/admin/orphan_refunds.html",
+        _("Refunds waiting for their sale"),
+        {"page_obj": page, "days": days, "every": every},
     )
 
 

@@ -2,13 +2,19 @@
 
 Rules (issue 4, DESIGN.md "Rewards"):
 
-- A month's sales are the events that occurred in it (site time zone) and were
-  received up to the close; summed per product in the database, as integers.
+- A month's sales are the events that occurred in it (site time zone) and count
+  at the close: received up to it, and for a refund, its sale too (an orphan
+  refund counts from its sale's arrival; `marketplace.sales.selectors.counted_at`);
+  summed per product in the database, as integers.
 - Rates and eligibility are those of the programme version in force on the month's
   first day (`Programme.in_force_on`).
-- Events received after their month was closed ("late") are settled in the next
-  close: for each product and each earlier month, positive late nets pay adjustment
-  lines computed with that month's rates and earners; negative ones are taken back.
+- Events that came to count after their month was closed ("late": received
+  since, or refunds whose sale arrived since) are settled in the next close: for
+  each product and each earlier month, positive late nets pay adjustment lines
+  computed with that month's rates and earners; negative ones are taken back.
+- Refunds waiting for their sale longer than `REWARDS_ORPHAN_REFUND_DAYS` are
+  reported to the rewards managers by each close (a notification linking to the
+  list in the admin), since only the retailer can find the missing sale.
 - Taking back: a product's negative nets (of the month, of late refunds, and the
   deficit carried from the previous close) are subtracted from its positive nets,
   oldest month first, before anything is paid on them. Earners' balances never go
@@ -31,15 +37,26 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from community.notifications.services import notification_send
 from comptoir.db import sqlite_real_variable_limit
+from comptoir.money import format_cents
 from marketplace.sales.models import SaleEvent
+from marketplace.sales.selectors import (
+    counted_at,
+    refunds_orphaned,
+    refunds_resolved_between,
+)
 
 from .allocation import largest_remainder_split, rate_apply
 from .ledger import member_account_ids, system_account_id, transactions_write
@@ -190,7 +207,7 @@ class _Plan:
 def _monthly_nets(start, end, received_until) -> dict[int, int]:
     rows = (
         SaleEvent.objects.filter(
-            occurred_at__gte=start, occurred_at__lt=end, received_at__lte=received_until
+            counted_at(received_until), occurred_at__gte=start, occurred_at__lt=end
         )
         .order_by()
         .values("product")
@@ -203,23 +220,25 @@ def _monthly_nets(start, end, received_until) -> dict[int, int]:
 def _late_nets(
     *, first: dt.date, start, last_closed_at, received_until
 ) -> dict[tuple[int, dt.date], int]:
-    rows = (
-        SaleEvent.objects.filter(
-            received_at__gt=last_closed_at,
-            received_at__lte=received_until,
-            occurred_at__gte=month_start(first),
-            occurred_at__lt=start,
-        )
-        .order_by()
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("product", "month")
-        .annotate(net=Sum("net_cents"))
-        .values_list("product", "month", "net")
+    """Nets of earlier months that came to count since the last close: events
+    received since, and refunds received before whose sale arrived since."""
+    fresh = SaleEvent.objects.filter(
+        counted_at(received_until), received_at__gt=last_closed_at
     )
-    return {
-        (product_id, timezone.localtime(month).date().replace(day=1)): int(net)
-        for product_id, month, net in rows
-    }
+    waited = refunds_resolved_between(last_closed_at, received_until)
+    nets: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for events in (fresh, waited):
+        rows = (
+            events.filter(occurred_at__gte=month_start(first), occurred_at__lt=start)
+            .order_by()
+            .annotate(month=TruncMonth("occurred_at"))
+            .values("product", "month")
+            .annotate(net=Sum("net_cents"))
+            .values_list("product", "month", "net")
+        )
+        for product_id, month, net in rows:
+            nets[product_id, timezone.localtime(month).date().replace(day=1)] += net
+    return {key: int(net) for key, net in nets.items()}
 
 
 def _sources_read(
@@ -440,7 +459,50 @@ def period_close(
             # Another close of this month committed first (PostgreSQL).
             return Period.objects.get(month=month), False
         _plan_write(plan, period)
+        _orphans_report(period)
     return period, True
+
+
+def _orphans_report(period: Period) -> int:
+    """Tell the rewards managers of refunds still waiting for their sale after
+    `REWARDS_ORPHAN_REFUND_DAYS`; returns how many there are.
+
+    They count in no net revenue until their sale arrives, so a sale the retailer's
+    systems never sent keeps rewards too high; only a person can chase it. Sent by
+    the close that created the period, so a replayed close tells nobody again.
+    """
+    days = settings.REWARDS_ORPHAN_REFUND_DAYS
+    waiting = refunds_orphaned(
+        received_before=period.closed_at - dt.timedelta(days=days)
+    )
+    totals = waiting.order_by().aggregate(count=Count("id"), cents=Sum("amount_cents"))
+    count = totals["count"]
+    if not count:
+        return 0
+    title = ngettext(
+        "%(count)s refund has waited for its sale for more than %(days)s days",
+        "%(count)s refunds have waited for their sale for more than %(days)s days",
+        count,
+    ) % {"count": count, "days": days}
+    body = _(
+        "The close of %(month)s left them out of net revenue (%(amount)s in all): "
+        "each counts once its sale arrives. The list says which sales to ask the "
+        "retailer's systems for."
+    ) % {"month": f"{period.month:%Y-%m}", "amount": format_cents(totals["cents"])}
+    # Members of the "Rewards managers" group, anyone granted the permission, and
+    # superusers: whoever may open the list this links to.
+    managers = ModelBackend().with_perm("rewards.manage_rewards")
+    url = reverse("rewards_admin:orphan_refunds")
+    for manager in managers.order_by("pk"):
+        notification_send(
+            recipient=manager,
+            kind="rewards_orphan_refunds",
+            title=title,
+            body=body,
+            url=url,
+            email=True,
+        )
+    return count
 
 
 def _plan_write(plan: _Plan, period: Period) -> None:

@@ -3,7 +3,9 @@
 Money is integer cents, rates are basis points (100 bp = 1 %). The ledger is
 double-entry: every `LedgerTransaction` has entries on `Account`s that sum to zero, so
 the sum over all accounts is always zero. Ledger rows are inserted, never changed:
-the models refuse it, and on PostgreSQL a trigger refuses it too (migration 0003).
+the models refuse it, and on PostgreSQL triggers refuse it too (migration 0003), check
+at each commit that every transaction balances, refuse TRUNCATE, and keep payouts'
+and closed months' amounts and identities as written (migration 0005).
 """
 
 import datetime as dt

@@ -141,6 +141,7 @@ admin_urls = [
         name="member_statement",
     ),
     path("report/", admin_views.yearly_report, name="yearly_report"),
+    path("orphan-refunds/", admin_views.orphan_refunds, name="orphan_refunds"),
 ]
 
 
@@ -199,6 +200,12 @@ def rewards_menu():
             reverse("rewards_admin:yearly_report"),
             icon_name="doc-full",
             order=400,
+        ),
+        ManagerMenuItem(
+            _("Refunds waiting for their sale"),
+            reverse("rewards_admin:orphan_refunds"),
+            icon_name="warning",
+            order=450,
         ),
         ManagerMenuItem(
             _("Programme versions"),

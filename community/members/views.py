@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from . import selectors
 from .forms import ProfileForm
@@ -43,3 +44,16 @@ def profile_detail(request, slug):
     if member is None:
         raise Http404(_("No member has this profile address."))
     return render(request, "members/user.html", {"member": member})
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """/admin/logout/: Wagtail's admin logout, ending the session on POST only.
+
+    Wagtail's view deletes the session cookie whatever the method, even while it
+    answers a GET with 405: any link or image pointing here logged staff out.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)

@@ -27,18 +27,21 @@ def notification_list(request):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_open(request, notification_id):
-    """Mark one of the member's notifications read and go where it points.
+    """Go where one of the member's notifications points; a POST marks it read.
 
-    Someone else's notification is a 404, as if it did not exist.
+    The list opens notifications with a form (POST), so a browser or mail client
+    prefetching the link (GET) changes nothing: a GET only follows it. Someone
+    else's notification is a 404, as if it did not exist.
     """
     notification = selectors.notification_get_for_member(
         member_id=request.user.pk, notification_id=notification_id
     )
     if notification is None:
         raise Http404(_("You have no such notification."))
-    services.notification_mark_read(notification=notification)
+    if request.method == "POST":
+        services.notification_mark_read(notification=notification)
     target = notification.url
     # Links are written by our own services, but a stored URL must never send a
     # member to another site.

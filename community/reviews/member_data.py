@@ -19,12 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from wagtail.images import get_image_model
 
 from community.moderation.models import ModerationStatus
 
 from .models import Review, ReviewPhoto, ReviewVote
-from .services import review_delete, review_quality_refresh
+from .services import review_delete, review_photos_delete, review_quality_refresh
 
 
 def reviews_export(member) -> dict[str, list[dict[str, Any]]]:
@@ -80,7 +79,7 @@ def _review_data(review: Review) -> dict[str, Any]:
         "created_at": review.created_at,
         "published_at": review.published_at,
         "updated_at": review.updated_at,
-        "photos": [photo.image.file.name for photo in review.photos.all()],
+        "photos": [photo.stored_file.name for photo in review.photos.all()],
         "shop_response": response.body if response else None,
     }
 
@@ -90,10 +89,8 @@ def reviews_erase(member) -> int:
     returns how many photos and reviews that changed (see the module's policy)."""
     photos = ReviewPhoto.objects.filter(review__author=member)
     reviews_with_photos = set(photos.values_list("review_id", flat=True))
-    image_ids = list(photos.values_list("image_id", flat=True))
-    # Deleting the images deletes their review photos (cascade), and Wagtail
-    # removes their files and renditions from storage once the transaction commits.
-    get_image_model().objects.filter(pk__in=image_ids).delete()
+    # Public or private, their files leave storage once the erasure commits.
+    photo_count = review_photos_delete(photos=photos)
     for review in Review.objects.filter(pk__in=reviews_with_photos).order_by("id"):
         review_quality_refresh(review=review)
     pending = list(
@@ -103,4 +100,4 @@ def reviews_erase(member) -> int:
     )
     for review in pending:
         review_delete(review=review, member=member)
-    return len(image_ids) + len(pending)
+    return photo_count + len(pending)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.moderation.models import ModeratedContent, ModerationAction
+from comptoir.uploads import private_media_storage
 
 # Quality scores are stored as integers in ten-thousandths (8200 = 0.82), so sums
 # and proportional splits of money never touch floats or SQL decimals.
@@ -95,10 +96,12 @@ class Review(ModeratedContent):
         products_lock(product_ids={review.product_id for review in reviews})
 
     def on_moderation_decision(self, *, action: ModerationAction) -> None:
-        """Moderation approved, rejected or hid this review: recount its product."""
-        from .services import product_rating_refresh
+        """Moderation approved, rejected or hid this review: recount its product
+        and keep its photos public only if it is published."""
+        from .services import product_rating_refresh, review_photos_place
 
         product_rating_refresh(product_id=self.product_id)
+        review_photos_place(review=self)
 
     def get_absolute_url(self) -> str:
         """The product page, at this review (where moderators and authors see it)."""
@@ -111,11 +114,28 @@ class Review(ModeratedContent):
 
 
 class ReviewPhoto(models.Model):
-    """A photo attached to a review, stored as a re-encoded Wagtail image."""
+    """A photo attached to a review, re-encoded, kept where its review's status allows.
+
+    While the review is published the photo is a Wagtail image under MEDIA_URL, with
+    its renditions; otherwise (pending, rejected, hidden, removed) it is a private
+    file that only its author and moderators can open. `services.review_photos_place`
+    moves it at every change of status.
+    """
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Set while the review is published."),
+    )
+    private_file = models.ImageField(
+        upload_to="review_photos/",
+        storage=private_media_storage,
+        blank=True,
+        help_text=_("Set while the review is not published."),
     )
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -123,9 +143,27 @@ class ReviewPhoto(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("review photo")
         verbose_name_plural = _("review photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(image__isnull=False, private_file="")
+                    | (models.Q(image__isnull=True) & ~models.Q(private_file=""))
+                ),
+                name="review_photo_public_or_private",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Photo {self.position + 1} of review #{self.review_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.image_id is not None
+
+    @property
+    def stored_file(self):
+        """The photo's file, wherever it is kept."""
+        return self.image.file if self.is_public else self.private_file
 
 
 class ReviewVote(models.Model):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from community.moderation.models import ModerationDecision, ModerationStatus
+from community.moderation.services import user_can_moderate
 from rewards.selectors import member_in_programme
 
 from .models import ProductRating, Review, ReviewPhoto, ReviewVote
@@ -177,6 +178,25 @@ def review_for_author(*, review_id: int, member) -> Review:
     if review is None:
         raise Http404("No such review.")
     return review
+
+
+def review_photo_for_viewer(*, photo_id: int, viewer) -> ReviewPhoto:
+    """A review photo as `viewer` may see it: a public one (its review is
+    published) for anyone, a private one for its author and moderators only; 404
+    for anyone else, so a private photo's existence stays private too."""
+    photo = (
+        ReviewPhoto.objects.filter(pk=photo_id)
+        .select_related("review", "image")
+        .first()
+    )
+    allowed = photo is not None and (
+        photo.is_public
+        or (viewer.is_authenticated and viewer.pk == photo.review.author_id)
+        or user_can_moderate(viewer)
+    )
+    if not allowed:
+        raise Http404("No such photo.")
+    return photo
 
 
 def review_published(*, review_id: int) -> Review:

@@ -8,9 +8,11 @@ suspensions) by `member_posting_check`, inside the posting transaction.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -29,7 +31,7 @@ from community.moderation.posting import (
 from community.moderation.registry import moderated_type_of
 from community.moderation.services import content_submit, content_withdraw
 from community.notifications.services import notification_send
-from comptoir.uploads import image_upload_clean
+from comptoir.uploads import image_upload_clean, private_media_storage
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
@@ -121,21 +123,103 @@ def _photo_collection() -> Collection:
     return existing or root.add_child(name=PHOTO_COLLECTION)
 
 
+def _public_image(review: Review, content, *, position: int):
+    image = get_image_model()(
+        title=f"Review #{review.pk} · photo {position + 1}"[:255],
+        collection=_photo_collection(),
+    )
+    image.file = ImageFile(content, name=content.name)
+    image.file_size = content.size
+    image.save()
+    return image
+
+
 def _photos_attach(review: Review, cleaned: list, *, start: int) -> None:
-    if not cleaned:
-        return
-    image_model = get_image_model()
-    collection = _photo_collection()
+    """New photos, public if the review is already published, private otherwise."""
     for offset, content in enumerate(cleaned):
         position = start + offset
-        image = image_model(
-            title=f"Review #{review.pk} · photo {position + 1}"[:255],
-            collection=collection,
+        photo = ReviewPhoto(review=review, position=position)
+        if review.status == ModerationStatus.PUBLISHED:
+            photo.image = _public_image(review, content, position=position)
+        else:
+            photo.private_file.save(content.name, content, save=False)
+        photo.save()
+
+
+def _delete_private_files_on_commit(names: list[str]) -> None:
+    # After commit: a rolled-back transaction still points at these files.
+    storage = private_media_storage()
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def _photo_publish(review: Review, photo: ReviewPhoto) -> None:
+    old_name = photo.private_file.name
+    with photo.private_file.open("rb") as private:
+        content = ContentFile(private.read(), name=os.path.basename(old_name))
+    photo.image = _public_image(review, content, position=photo.position)
+    photo.private_file = ""
+    photo.save(update_fields=["image", "private_file"])
+    _delete_private_files_on_commit([old_name])
+
+
+def _photo_unpublish(photo: ReviewPhoto) -> None:
+    image = photo.image
+    with image.file.open("rb") as public:
+        content = ContentFile(public.read())
+    photo.private_file.save(os.path.basename(image.file.name), content, save=False)
+    photo.image = None
+    photo.save(update_fields=["image", "private_file"])
+    # Wagtail removes the file and its renditions from storage after commit.
+    image.delete()
+
+
+def review_photos_place(*, review: Review) -> int:
+    """Move a review's photos where its status allows; returns how many moved.
+
+    A published review's photos are Wagtail images under MEDIA_URL; those of a
+    review in any other status (pending, rejected, hidden, removed) are private
+    files that only the author and moderators may open. Called in the transaction
+    of every change of a review's status. A move gives the photo a new address, so
+    the review's `updated_at` moves too: its cached card is rendered afresh.
+    """
+    publish = review.status == ModerationStatus.PUBLISHED
+    moved = 0
+    with transaction.atomic():
+        for photo in review.photos.select_related("image").order_by("position", "id"):
+            if publish and not photo.is_public:
+                _photo_publish(review, photo)
+            elif not publish and photo.is_public:
+                _photo_unpublish(photo)
+            else:
+                continue
+            moved += 1
+        if moved:
+            review.save(update_fields=["updated_at"])
+    return moved
+
+
+def review_photos_delete(*, photos) -> int:
+    """Delete review photos with their files, public or private; returns how many.
+
+    The files leave storage once the transaction commits (Wagtail's images with
+    their renditions, and the private files).
+    """
+    photos = list(photos)
+    with transaction.atomic():
+        ReviewPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+        get_image_model().objects.filter(
+            pk__in=[photo.image_id for photo in photos if photo.is_public]
+        ).delete()
+        _delete_private_files_on_commit(
+            [photo.private_file.name for photo in photos if not photo.is_public]
         )
-        image.file = ImageFile(content, name=content.name)
-        image.file_size = content.size
-        image.save()
-        ReviewPhoto.objects.create(review=review, image=image, position=position)
+    return len(photos)
 
 
 def _photos_keep(review: Review, *, remove_photo_ids: Sequence[int]) -> list:
@@ -143,7 +227,7 @@ def _photos_keep(review: Review, *, remove_photo_ids: Sequence[int]) -> list:
     returns the photos kept, in order."""
     remove = set(int(pk) for pk in remove_photo_ids)
     if remove:
-        ReviewPhoto.objects.filter(review=review, pk__in=remove).delete()
+        review_photos_delete(photos=review.photos.filter(pk__in=remove))
     kept = list(review.photos.order_by("position", "id"))
     for position, photo in enumerate(kept):
         if photo.position != position:
@@ -176,11 +260,14 @@ def _require_member(member, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _review_send(review: Review, *, member) -> None:
-    """After a review is written or edited, in its transaction: score it, send it
-    to moderation, recount its product and count the post against the limits."""
-    review_quality_refresh(review=review)
+def _review_send(review: Review, *, member, new_photos: list, start: int) -> None:
+    """After a review is written or edited, in its transaction: send it to
+    moderation, attach its new photos and move its kept ones where its new status
+    allows, score it, recount its product and count the post against the limits."""
     content_submit(content=review)
+    _photos_attach(review, new_photos, start=start)
+    review_photos_place(review=review)
+    review_quality_refresh(review=review)
     product_rating_refresh(product_id=review.product_id)
     member_posting_record(member=member, kind=POSTING_KIND)
 
@@ -229,7 +316,7 @@ def review_submit(
         else:
             # A deleted review's row is reused: its id stays stable for the audit
             # trail, and the one-review rule holds without a second row.
-            review.photos.all().delete()
+            review_photos_delete(photos=review.photos.all())
             review.votes.all().delete()
             ReviewResponse.objects.filter(review=review).delete()
             review.helpful_count = review.not_helpful_count = 0
@@ -241,8 +328,7 @@ def review_submit(
         review.status = ModerationStatus.PENDING
         review.status_changed_at = timezone.now()
         review.save()
-        _photos_attach(review, cleaned_photos, start=0)
-        _review_send(review, member=author)
+        _review_send(review, member=author, new_photos=cleaned_photos, start=0)
     review.refresh_from_db()
     return review
 
@@ -308,8 +394,9 @@ def review_edit(
                 "updated_at",
             ]
         )
-        _photos_attach(review, cleaned_photos, start=len(kept))
-        _review_send(review, member=editor)
+        _review_send(
+            review, member=editor, new_photos=cleaned_photos, start=len(kept)
+        )
     review.refresh_from_db()
     return review
 
@@ -333,6 +420,7 @@ def review_delete(*, review: Review, member) -> Review:
         # Nothing left for a moderator to decide.
         content_withdraw(content=review)
         product_rating_refresh(product_id=review.product_id)
+        review_photos_place(review=review)
     return review
 
 

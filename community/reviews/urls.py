@@ -11,4 +11,11 @@ urlpatterns = [
     path("reviews/<int:pk>/vote/", views.review_vote, name="vote"),
     path("reviews/<int:pk>/respond/", views.review_respond, name="respond"),
     path("me/reviews/", views.my_reviews, name="mine"),
+    path("reviews/photos/<int:pk>/", views.review_photo, name="photo"),
+    path(
+        "reviews/photos/<int:pk>/thumbnail/",
+        views.review_photo,
+        {"thumbnail": True},
+        name="photo_thumbnail",
+    ),
 ]

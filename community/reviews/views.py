@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -25,6 +26,7 @@ from django.views.decorators.http import (
 
 from community.moderation.models import ModerationStatus
 from community.moderation.registry import moderated_type_for
+from comptoir.uploads import image_thumbnail
 from marketplace.catalog import selectors as catalog_selectors
 
 from . import selectors, services
@@ -41,6 +43,8 @@ from .quality import (
 )
 
 REVIEWS_PER_PAGE = 10
+# The size of `selectors.PHOTO_THUMB_SPEC`, for private photos that have no rendition.
+PHOTO_THUMB_SIZE = (160, 160)
 MY_REVIEWS_PER_PAGE = 20
 
 
@@ -261,6 +265,30 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         review.can_edit = services.review_can_edit(review)
         review.quality_sentence = review_quality_sentence(review)
     return render(request, "reviews/my_reviews.html", {"page_obj": page})
+
+
+@require_safe
+def review_photo(request: HttpRequest, pk: int, thumbnail: bool = False):
+    """A review photo, full size or as a thumbnail.
+
+    Public photos redirect to their address under MEDIA_URL. A private one (its
+    review is not published) is streamed to its author and moderators only, and
+    kept out of shared caches.
+    """
+    photo = selectors.review_photo_for_viewer(photo_id=pk, viewer=request.user)
+    if photo.is_public:
+        spec = selectors.PHOTO_THUMB_SPEC if thumbnail else selectors.PHOTO_LARGE_SPEC
+        return redirect(photo.image.get_rendition(spec).url)
+    if thumbnail:
+        with photo.private_file.open("rb") as private:
+            response = HttpResponse(
+                image_thumbnail(private, size=PHOTO_THUMB_SIZE),
+                content_type="image/jpeg",
+            )
+    else:
+        response = FileResponse(photo.private_file.open("rb"))
+    patch_cache_control(response, private=True, max_age=600)
+    return response
 
 
 @require_safe

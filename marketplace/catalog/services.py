@@ -30,6 +30,7 @@ def product_upsert(
 
     The SKU is the retailer's key: it never changes. Price is integer cents, never
     negative. The slug is made once, at creation, so links keep working on rename.
+    At most 20 tags, of at most 50 characters each; `None` leaves the tags alone.
     """
     sku = (sku or "").strip()
     if not sku:
@@ -40,6 +41,8 @@ def product_upsert(
         raise ValidationError({"price_cents": "Price must be a whole number of cents."})
     if price_cents < 0:
         raise ValidationError({"price_cents": "Price cannot be negative."})
+    if tags is not None:
+        tags = _tags_checked(tags)
     product = Product.objects.select_for_update().filter(sku=sku).first()
     created = product is None
     if created:
@@ -55,8 +58,32 @@ def product_upsert(
             update_fields=["name", "price_cents", "description", "active", "updated_at"]
         )
     if tags is not None:
-        product.tags.set([t.strip() for t in tags if t and t.strip()], clear=False)
+        product.tags.set(tags, clear=False)
     return product, created
+
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+
+
+def _tags_checked(tags: list[str]) -> list[str]:
+    """The tags without blanks; at most 20, of at most 50 characters each.
+
+    Checked before any is saved: each tag costs queries, and 10,000 tags in one
+    product kept a worker busy past two minutes.
+    """
+    names = [t.strip() for t in tags if t and t.strip()]
+    if len(names) > MAX_TAGS:
+        raise ValidationError({"tags": f"At most {MAX_TAGS} tags."})
+    too_long = [name for name in names if len(name) > MAX_TAG_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "tags": f"A tag has at most {MAX_TAG_LENGTH} characters: "
+                f"{too_long[0][:MAX_TAG_LENGTH]}… is longer."
+            }
+        )
+    return names
 
 
 def product_stock_lines(product_id: int) -> list[dict]:

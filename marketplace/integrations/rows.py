@@ -7,17 +7,21 @@ exactly what was wrong and send those rows again.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
+from django.utils import timezone
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    Field,
     StringConstraints,
 )
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
+
+from marketplace.catalog.services import MAX_TAG_LENGTH, MAX_TAGS
 
 MAX_ROWS = 1000
 # PositiveIntegerField is a 32-bit integer on PostgreSQL.
@@ -73,12 +77,36 @@ def _iso_datetime(value: Any) -> datetime:
         raise PydanticCustomError("datetime_format", message)
     try:
         moment = datetime.fromisoformat(value.strip())
-        if moment.tzinfo is None:
-            # Documented: a time without an offset is taken as UTC.
-            moment = moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise PydanticCustomError("datetime_format", message) from None
+    if moment.tzinfo is None:
+        # A till's local time is ambiguous twice a year and across the chain's time
+        # zones: the sender says which one it means rather than us guessing.
+        raise PydanticCustomError(
+            "datetime_naive",
+            "Must give its offset from UTC, e.g. 2025-03-01T14:30:00+01:00 or "
+            "2025-03-01T13:30:00Z.",
+        )
+    try:
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise PydanticCustomError("datetime_format", message) from None
+
+
+# Sales before this come from a misconfigured till clock, not from Comptoir's era.
+EARLIEST_EVENT = datetime(2000, 1, 1, tzinfo=UTC)
+# Tills' clocks drift and time zones differ: a day ahead is tolerated, no more.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def _plausible_moment(moment: datetime) -> datetime:
+    if moment < EARLIEST_EVENT:
+        raise PydanticCustomError("datetime_past", "Must be on 2000-01-01 or later.")
+    if moment > timezone.now() + FUTURE_TOLERANCE:
+        raise PydanticCustomError(
+            "datetime_future", "Cannot be more than a day in the future."
+        )
+    return moment
 
 
 def _whole_number(value: Any) -> Any:
@@ -118,8 +146,11 @@ PositiveQuantity = _bounded_int(1, MAX_INT32)
 PriceCents = _bounded_int(0, MAX_INT32)
 AmountCents = _bounded_int(0, MAX_AMOUNT_CENTS)
 StrictBool = Annotated[bool, BeforeValidator(_strict_bool)]
-IsoDatetime = Annotated[datetime, BeforeValidator(_iso_datetime)]
-Tag = _text(100, min_length=1)
+EventMoment = Annotated[
+    datetime, BeforeValidator(_iso_datetime), AfterValidator(_plausible_moment)
+]
+# The catalog's own limits, checked here per row before any tag is read.
+Tag = _text(MAX_TAG_LENGTH, min_length=1)
 
 
 class Row(BaseModel):
@@ -137,7 +168,7 @@ class ProductRow(Row):
     name: _text(200, min_length=1)
     price_cents: PriceCents
     description: _text(20_000) = ""
-    tags: list[Tag] | None = None
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] | None = None
     active: StrictBool = True
 
 
@@ -156,7 +187,7 @@ class SaleEventRow(Row):
     store: StoreCode | None = None
     channel: Literal["online", "store"]
     customer_ref: _text(254) | None = None
-    occurred_at: IsoDatetime
+    occurred_at: EventMoment
     refund_of: EventId | None = None
 
     def cross_errors(self) -> dict[str, str]:
@@ -207,6 +238,21 @@ class BulkResult:
         }
 
 
+@dataclass
+class EventsBulkResult(BulkResult):
+    """A bulk push of events, which are never updated: an id sent again with other
+    content is a conflict, listed apart from the errors; no event is recorded for it.
+    """
+
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_conflict(self, index: int, event_id: str, fields: list[str]) -> None:
+        self.conflicts.append({"index": index, self.key: event_id, "fields": fields})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "conflicts": self.conflicts}
+
+
 def _messages(exc: PydanticValidationError, model: type[Row]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors(include_url=False):
@@ -224,6 +270,8 @@ def _messages(exc: PydanticValidationError, model: type[Row]) -> dict[str, str]:
             )
         elif kind in ("string_too_short", "too_short"):
             message = "Cannot be empty."
+        elif kind == "too_long" and name == "tags" and len(loc) == 1:
+            message = f"At most {MAX_TAGS} tags."
         elif kind in ("string_too_long", "too_long"):
             limit = (error.get("ctx") or {}).get("max_length")
             message = f"At most {limit} characters."

@@ -38,6 +38,23 @@ class BulkResultOut(Schema):
     errors: list[RowError]
 
 
+class RowConflict(Schema):
+    index: int = Field(description="Position of the row in the list, from 0.")
+    id: str = Field(description="The event's id, already recorded with other content.")
+    fields: list[str] = Field(
+        description="The fields whose value differs from what was recorded."
+    )
+
+
+class EventsBulkResultOut(BulkResultOut):
+    conflicts: list[RowConflict] = Field(
+        description=(
+            "Rows whose id was already recorded with other content: nothing was "
+            "recorded for them, and they are listed for the retailer in the admin."
+        )
+    )
+
+
 BULK_RESPONSES = {
     200: BulkResultOut,
     400: Message,
@@ -45,6 +62,7 @@ BULK_RESPONSES = {
     403: Message,
     413: Message,
 }
+EVENTS_BULK_RESPONSES = {**BULK_RESPONSES, 200: EventsBulkResultOut}
 
 
 def rows_limit(rows: list[Any]) -> None:

@@ -33,8 +33,11 @@ class SaleEvent(models.Model):
 
     Sign convention: the sender gives a positive `amount_cents` for both kinds;
     `net_cents` is that amount for a sale and its negative for a refund, so net
-    revenue is SUM(net_cents) over any set of events. `external_id` is the sender's
-    id: the same event sent twice is recorded once.
+    revenue is SUM(net_cents) over the events that count (`selectors.counted_at`):
+    a refund counts once the sale it names (`refund_of`) is recorded, never before.
+    The refunds of a sale carry its product and together never exceed its quantity
+    or amount. `external_id` is the sender's id: the same event sent twice is
+    recorded once.
     """
 
     class Kind(models.TextChoices):
@@ -157,3 +160,45 @@ class SaleEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SaleEventImmutable("Sale events are append-only and cannot be deleted.")
+
+
+class SaleEventConflict(models.Model):
+    """An id sent again with other content than the event recorded under it.
+
+    Nothing of the resend was recorded: the retailer's systems disagree with
+    themselves, and someone has to find out which copy is right. Each distinct
+    disagreement is kept once, however often it is resent.
+    """
+
+    external_id = models.CharField(_("sender's id"), max_length=100, db_index=True)
+    client = models.ForeignKey(
+        "integrations.ApiClient",
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("first received"), auto_now_add=True)
+    fields = models.JSONField(_("fields that differ"), default=list)
+    recorded = models.JSONField(
+        _("recorded values"), default=dict, help_text=_("Of the fields that differ.")
+    )
+    sent = models.JSONField(
+        _("values sent again"), default=dict, help_text=_("Of the fields that differ.")
+    )
+    fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("conflicting resend")
+        verbose_name_plural = _("conflicting resends")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id", "fingerprint"],
+                name="sale_conflict_once_per_content",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {', '.join(self.fields)}"

@@ -13,13 +13,18 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from comptoir.resilience import ChannelLayerOutageGuard  # noqa: E402
 from comptoir.routing import RegisteredWebsocketRouter  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(RegisteredWebsocketRouter())
+            AuthMiddlewareStack(
+                # While Redis is down a socket is closed "try again later",
+                # whatever its consumer, rather than crashing.
+                ChannelLayerOutageGuard(RegisteredWebsocketRouter())
+            )
         ),
     }
 )

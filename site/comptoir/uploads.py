@@ -11,6 +11,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -228,3 +229,30 @@ def image_upload_clean(
         data = _reencode(img, fit_within)
     name = f"{secrets.token_hex(16)}.{_EXTENSIONS.get(source_format, 'img')}"
     return ContentFile(data, name=name)
+
+
+def private_media_storage():
+    """Where uploads of unpublished content are kept (`STORAGES["private_media"]`).
+
+    Nothing there has a public address: the app streams each file to the people
+    allowed to see it. A callable, so model fields name the alias, not a path.
+    """
+    return storages["private_media"]
+
+
+def image_thumbnail(image_file, *, size: tuple[int, int]) -> bytes:
+    """A JPEG of `size`, cropped from the middle, of an image we stored ourselves.
+
+    For previews of private photos, which have no Wagtail renditions. The file was
+    written by `image_upload_clean`, so its pixel count is already bounded.
+    """
+    with Image.open(image_file) as img:
+        # JPEGs decode at a reduced scale: a thumbnail needs few of their pixels.
+        img.draft("RGB", (size[0] * 2, size[1] * 2))
+        upright = ImageOps.exif_transpose(img) or img
+        thumbnail = ImageOps.fit(
+            upright.convert("RGB"), size, Image.Resampling.LANCZOS
+        )
+        out = io.BytesIO()
+        thumbnail.save(out, format="JPEG", quality=80)
+    return out.getvalue()

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community.members import urls as members_urls
+from community.members.views import AdminLogoutView
 from community.moderation import urls as moderation_urls
 from community.notifications import urls as notifications_urls
 from community.reviews import urls as reviews_urls
@@ -20,6 +21,8 @@ from rewards import urls as rewards_urls
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Ahead of Wagtail's own, which logs out on GET too.
+    path("admin/logout/", AdminLogoutView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

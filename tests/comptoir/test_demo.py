@@ -3,10 +3,12 @@
 import datetime as dt
 import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -247,3 +249,37 @@ def test_sale_rows_are_the_same_on_every_run():
     sales = {row["id"] for row in rows if row["type"] == "sale"}
     assert all(row["refund_of"] in sales for row in rows if row["type"] == "refund")
     assert all(row["occurred_at"] < "2026-06-15" for row in rows)
+
+
+def _readme_demo_accounts() -> list[tuple[str, str]]:
+    """(e-mail, password) of every account the README's demo table names."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    table = readme.split("Demo accounts", 1)[1].split("\n\n", 2)[1]
+    accounts = []
+    for row in table.splitlines()[2:]:
+        password = row.strip().strip("|").split("|")[-1].strip().strip("`")
+        emails = re.findall(r"`([^`@]+@[^`]+)`", row)
+        accounts += [(email, password) for email in emails]
+    return accounts
+
+
+def test_every_demo_account_in_the_readme_logs_in_through_the_login_form(
+    demo_output, client
+):
+    accounts = _readme_demo_accounts()
+    assert {email for email, _ in accounts} >= {
+        ADMIN_EMAIL,
+        "moderation@comptoir.example",
+        "recompenses@comptoir.example",
+        "camille.martin@exemple.fr",
+    }
+    for email, password in accounts:
+        # The site's own form, as a person logs in: allauth refuses an address
+        # that is not verified, which `client.login` would not notice.
+        response = client.post(
+            "/accounts/login/", {"login": email, "password": password}
+        )
+        assert response.status_code == 302, email
+        assert response["Location"] == "/me/", email
+        assert client.session["_auth_user_id"], email
+        client.logout()

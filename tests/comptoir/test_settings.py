@@ -75,8 +75,9 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis():
 
     assert seen["engine"] == "django.db.backends.postgresql"
     assert seen["name"] == "comptoir"
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert seen["layer"] == "channels_redis.core.RedisChannelLayer"
+    # Django's and channels-redis's backends, carrying on when Redis is down.
+    assert seen["cache"] == "comptoir.resilience.ResilientRedisCache"
+    assert seen["layer"] == "comptoir.resilience.ResilientRedisChannelLayer"
     assert seen["debug"] is False
     assert seen["hosts"] == ["shop.example.com", "www.shop.example.com"]
 

@@ -125,6 +125,7 @@ def live_site():
         "DJANGO_DEBUG": "false",
         "SQLITE_PATH": str(workdir / "site.sqlite3"),
         "MEDIA_ROOT": str(workdir / "media"),
+        "PRIVATE_MEDIA_ROOT": str(workdir / "private_media"),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -35,6 +35,7 @@ def sale_row(sku, amount, when, *, kind="sale", refund_of="", event_id=None) -> 
         "occurred_at": when.isoformat(),
     }
     if kind == "refund":
+        # a refund of no recorded sale waits for it and counts in no net revenue
         row["refund_of"] = refund_of or "EV-unknown"
     return row
 

@@ -47,8 +47,10 @@ def test_originators_get_their_share_of_one_percent_with_the_sentence(product):
     product_originators_set(product=product, shares={alice: 5000, bob: 5000})
     ingest(
         [
-            sale_row("PLANTER-1", 1_300_000, at(2026, 10, 3)),
-            sale_row("PLANTER-1", 66_000, at(2026, 10, 20), kind="refund"),
+            sale_row("PLANTER-1", 1_300_000, at(2026, 10, 3), event_id="S1"),
+            sale_row(
+                "PLANTER-1", 66_000, at(2026, 10, 20), kind="refund", refund_of="S1"
+            ),
         ]
     )
     # when October is closed

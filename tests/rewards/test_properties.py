@@ -1,6 +1,7 @@
 """Property tests: replays and orders change nothing; the ledger always balances."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -64,6 +65,30 @@ events = st.lists(
 )
 
 
+def _rows(data):
+    """The events as sent: a refund refunds the latest sale of its product not yet
+    refunded, for at most its amount; with none, it names a sale never sent."""
+    rows, unrefunded = [], {}
+    for i, (p, amount, refund, month, day) in enumerate(data):
+        when = at(month.year, month.month, day)
+        if not refund:
+            unrefunded.setdefault(p, []).append((f"E{i}", amount))
+            rows.append(sale_row(f"P-{p}", amount, when, event_id=f"E{i}"))
+            continue
+        sale_id, sold = (unrefunded.get(p) or [("NEVER-SENT", amount)]).pop()
+        rows.append(
+            sale_row(
+                f"P-{p}",
+                min(amount, sold),
+                when,
+                kind="refund",
+                refund_of=sale_id,
+                event_id=f"E{i}",
+            )
+        )
+    return rows
+
+
 class TestIngestOrderAndReplays(TestCase):
     def _world(self, data, order, *, shuffle):
         """Sales sent in order once, or shuffled with replays; closed; the ledger."""
@@ -75,17 +100,7 @@ class TestIngestOrderAndReplays(TestCase):
                 shares={members[n]: 6000, members[(n + 1) % 3]: 4000},
             )
             review_publish(product, members[(n + 2) % 3], quality=5000 + n)
-        rows = [
-            sale_row(
-                f"P-{p}",
-                amount,
-                at(month.year, month.month, day),
-                kind="refund" if refund else "sale",
-                refund_of="X" if refund else "",
-                event_id=f"E{i}",
-            )
-            for i, (p, amount, refund, month, day) in enumerate(data)
-        ]
+        rows = _rows(data)
         if shuffle:
             rows = rows + rows[: len(rows) // 2]
             order.shuffle(rows)
@@ -170,6 +185,7 @@ class TestPoolSplitsToTheCent(TestCase):
 
 
 IBAN = "FR7630006000011234567890189"
+_event_numbers = itertools.count(1)
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -188,6 +204,7 @@ class LedgerMachine(RuleBasedStateMachine):
             )
         self.month = dt.date(2026, 1, 1)
         self.number = 0
+        self.unrefunded: dict[int, list[tuple[str, int]]] = {}
         self.now = timezone.now()
 
     @rule(
@@ -198,6 +215,17 @@ class LedgerMachine(RuleBasedStateMachine):
     def ingest_event(self, product, amount, refund):
         self.number += 1
         day = self.month
+        # unique across examples: the machine's examples share one database
+        event_id = f"M-{next(_event_numbers)}"
+        sale_id = ""
+        sales = self.unrefunded.setdefault(product, [])
+        if refund:
+            # the latest sale not yet refunded, for at most its amount; with none,
+            # a refund whose sale never arrives (it counts in nothing)
+            sale_id, sold = sales.pop() if sales else ("NEVER-SENT", amount)
+            amount = min(amount, sold)
+        else:
+            sales.append((event_id, amount))
         ingest(
             [
                 sale_row(
@@ -205,8 +233,8 @@ class LedgerMachine(RuleBasedStateMachine):
                     amount,
                     at(day.year, day.month, 10),
                     kind="refund" if refund else "sale",
-                    refund_of="S" if refund else "",
-                    event_id=f"M-{self.number}",
+                    refund_of=sale_id,
+                    event_id=event_id,
                 )
             ]
         )

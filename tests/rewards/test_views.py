@@ -169,6 +169,8 @@ ADMIN_PAGES = [
     "/admin/rewards/members/",
     "/admin/rewards/report/",
     "/admin/rewards/report/?year=2026&format=csv",
+    "/admin/rewards/orphan-refunds/",
+    "/admin/rewards/orphan-refunds/?all=1",
     "/admin/snippets/rewards/programme/",
     "/admin/snippets/rewards/productorigin/",
     "/admin/snippets/rewards/ledgertransaction/",

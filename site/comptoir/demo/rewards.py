@@ -31,7 +31,7 @@ from rewards.services import (
     rewards_release,
 )
 
-from .members import MEMBER_PASSWORD, MEMBERS, member_email
+from .members import MEMBER_PASSWORD, MEMBERS, _email_verified, member_email
 
 MANAGER_EMAIL = "recompenses@comptoir.example"
 OPTED_IN = 20  # the first twenty demo members take part
@@ -51,6 +51,7 @@ def _manager():
             password=make_password(MEMBER_PASSWORD),
         )
         manager.groups.add(Group.objects.get(name="Rewards managers"))
+    _email_verified(manager)
     return manager
 
 

@@ -151,5 +151,13 @@ def sales_build(*, count: int, progress: Progress) -> int:
             raise DemoSalesError(f"Demo sales refused: {result.errors[:3]}")
         created += result.created
         step.advance(len(batch))
+    # A till replaying a ticket after a price correction at the till: the API
+    # answers a conflict, records nothing, and lists it in the admin (Snippets →
+    # Conflicting resends) for the retailer. Replaying the demo keeps it once.
+    ticket = next(row for row in rows if row["type"] == "sale")
+    resend = {**ticket, "amount_cents": ticket["amount_cents"] + 100}
+    result = sale_events_ingest(client=client, rows=[resend])
+    if result.errors or not result.conflicts:
+        raise DemoSalesError(f"The demo's conflicting resend was not one: {result}")
     step.done(f"({SaleEvent.objects.filter(client=client).count()} recorded)")
     return created

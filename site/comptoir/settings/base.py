@@ -7,9 +7,10 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.env import env_bool, env_int, env_list, env_str
+from comptoir.env import env_bool, env_int, env_list, env_str, redis_settings
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # the checkout
@@ -63,10 +64,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "comptoir.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,25 +142,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and live updates -----------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "comptoir"),
-        }
-    }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL}],
-                "prefix": env_str("CHANNELS_PREFIX", "comptoir"),
-                # The default pool of 100 fails when many sockets connect at once.
-                "capacity": 1500,
-                "expiry": 30,
-            },
-        }
-    }
+    # Both carry on when Redis stops answering (README, "Operations").
+    CACHES, CHANNEL_LAYERS = redis_settings(
+        REDIS_URL,
+        cache_prefix=env_str("CACHE_KEY_PREFIX", "comptoir"),
+        channels_prefix=env_str("CHANNELS_PREFIX", "comptoir"),
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -224,6 +214,9 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 CURRENCY = env_str("COMPTOIR_CURRENCY", "EUR")
+# A refund whose sale has not arrived this many days after it is reported to the
+# rewards managers by each monthly close (it counts in no net revenue meanwhile).
+REWARDS_ORPHAN_REFUND_DAYS = env_int("REWARDS_ORPHAN_REFUND_DAYS", 14)
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -231,8 +224,18 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Uploads of content nobody may see yet (photos of reviews awaiting moderation) are
+# kept apart from MEDIA_ROOT, so no web server or bucket policy ever serves them;
+# the app streams them to their author and moderators only.
+PRIVATE_MEDIA_ROOT = Path(
+    env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private_media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Development serves static files straight from the apps, no collectstatic needed.
@@ -246,6 +249,47 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploads above this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Content-Security-Policy ------------------------------------------------------
+
+
+def _origins(*urls: str) -> list[str]:
+    """The origins of those URLs that are absolute (media on S3, static on a CDN)."""
+    return sorted({"/".join(url.split("/")[:3]) for url in urls if "://" in url})
+
+
+# Sent by every setting alike, so the browser tests see what production sends. The
+# site's own scripts, styles and images only: inline scripts, event handlers and
+# style attributes are refused, and so is anything from another origin (but media
+# on S3). JSON-LD blocks are data, not scripts: no directive applies to them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_origins(MEDIA_URL, STATIC_URL)],
+        "font-src": [SELF],
+        # 'self' covers the site's own websockets (ws: and wss:).
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Wagtail's admin still writes inline scripts and styles of its own: under these
+# prefixes its directives replace the site's (comptoir/content_security.py).
+ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *_origins(MEDIA_URL, STATIC_URL)],
+        # Page previews are the site's pages in a frame of the admin.
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
 # --- Wagtail ----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Comptoir")
 WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
@@ -254,6 +298,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No staff e-mail hashes sent to gravatar.com, and no foreign images in the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # "Jardin" and "jardin" are one tag, whoever typed it.
 TAGGIT_CASE_INSENSITIVE = True

@@ -65,7 +65,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
 ):
     notification = notify(member, url="/products/arrosoir/")
 
-    response = member_client.get(f"/me/notifications/{notification.pk}/")
+    response = member_client.post(f"/me/notifications/{notification.pk}/")
 
     assert response.status_code == 302
     assert response["Location"] == "/products/arrosoir/"
@@ -73,10 +73,36 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
     assert notification.read_at is not None
 
 
+def test_the_list_opens_notifications_with_a_form_that_works_without_javascript(
+    member, member_client
+):
+    notification = notify(member, url="/products/arrosoir/")
+
+    html = member_client.get(LIST_URL).content.decode()
+
+    assert f'<form method="post" action="/me/notifications/{notification.pk}/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_a_prefetched_notification_link_follows_it_but_stays_unread(
+    member, member_client
+):
+    # Given an unread notification, when a browser or mail client prefetches its
+    # address (a GET), then it leads where it points and nothing changes.
+    notification = notify(member, url="/products/arrosoir/")
+
+    response = member_client.get(f"/me/notifications/{notification.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/products/arrosoir/"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
 def test_a_link_to_another_site_is_not_followed(member, member_client):
     notification = notify(member, url="https://evil.example/phish")
 
-    response = member_client.get(f"/me/notifications/{notification.pk}/")
+    response = member_client.post(f"/me/notifications/{notification.pk}/")
 
     assert response["Location"] == LIST_URL
 
@@ -84,7 +110,7 @@ def test_a_link_to_another_site_is_not_followed(member, member_client):
 def test_someone_elses_notification_is_not_found(member_client, other_member):
     theirs = notify(other_member)
 
-    response = member_client.get(f"/me/notifications/{theirs.pk}/")
+    response = member_client.post(f"/me/notifications/{theirs.pk}/")
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -94,7 +120,7 @@ def test_someone_elses_notification_is_not_found(member_client, other_member):
 def test_anonymous_visitor_cannot_open_a_notification(client, member):
     notification = notify(member)
 
-    response = client.get(f"/me/notifications/{notification.pk}/")
+    response = client.post(f"/me/notifications/{notification.pk}/")
 
     assert response.status_code == 302
     notification.refresh_from_db()

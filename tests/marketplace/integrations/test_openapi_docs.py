@@ -31,3 +31,17 @@ def test_docs_page_loads_swagger_from_our_own_static_files(client):
 def test_swagger_static_files_are_served(client):
     response = client.get("/static/ninja/swagger-ui-bundle.js")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_sales_answer_documents_its_conflicts(client):
+    schema = json.loads(client.get("/api/v1/openapi.json").content)
+    answer = schema["paths"]["/api/v1/sales/bulk"]["post"]["responses"]["200"]
+    name = answer["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    conflicts = schema["components"]["schemas"][name]["properties"]["conflicts"]
+    row = conflicts["items"]["$ref"].split("/")[-1]
+    assert set(schema["components"]["schemas"][row]["properties"]) == {
+        "index",
+        "id",
+        "fields",
+    }

@@ -95,3 +95,25 @@ def test_values_the_database_would_refuse_are_row_errors(post, bad):
     [error] = response.json()["errors"]
     assert set(error["errors"]) <= {"sku", "name", "price_cents", "tags"}
     assert not Product.objects.exists()
+
+
+def test_tags_are_bounded_per_product_and_in_length(post):
+    # given rows with 20 tags, 21 tags, 10,000 tags, and a tag of 51 characters
+    rows = [
+        product_row("OK-20", tags=[f"tag-{n}" for n in range(20)]),
+        product_row("BAD-21", tags=[f"tag-{n}" for n in range(21)]),
+        product_row("BAD-10000", tags=[f"tag-{n}" for n in range(10_000)]),
+        product_row("BAD-LONG", tags=["jardin", "t" * 51]),
+        product_row("OK-50", tags=["t" * 50]),
+    ]
+    # when they are pushed
+    response = post("/products/bulk", {"products": rows})
+    # then the bounded ones are saved and the others are row errors, at once
+    body = response.json()
+    assert body["created"] == 2
+    assert {e["sku"]: e["errors"] for e in body["errors"]} == {
+        "BAD-21": {"tags": "At most 20 tags."},
+        "BAD-10000": {"tags": "At most 20 tags."},
+        "BAD-LONG": {"tags": "Tag 1: At most 50 characters."},
+    }
+    assert Product.objects.get(sku="OK-20").tags.count() == 20

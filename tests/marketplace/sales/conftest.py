@@ -5,3 +5,4 @@ from tests.marketplace.integrations.conftest import (  # noqa: F401
     store,
     token,
 )
+from tests.rewards.conftest import threads_db  # noqa: F401
