@@ -1,13 +1,13 @@
 """A member's notifications, for the member-data export and erasure.
 
 Erasure deletes them: they were written to the member alone, and nothing else
-points at them.
+points at them. The member's e-mail choices go the same way.
 """
 
 from typing import Any
 
-from .models import Notification
-from .selectors import notification_list
+from .models import EmailPreference, Notification
+from .selectors import email_preferences_get, notification_list
 
 
 def notifications_export(member) -> list[dict[str, Any]]:
@@ -29,4 +29,15 @@ def notifications_export(member) -> list[dict[str, Any]]:
 def notifications_erase(member) -> int:
     """Delete every notification of the member; returns how many."""
     deleted, _by_model = Notification.objects.filter(recipient=member).delete()
+    return deleted
+
+
+def email_preferences_export(member) -> dict[str, bool]:
+    """The member's choice for every category of e-mail (on unless turned off)."""
+    return email_preferences_get(member_id=member.pk)
+
+
+def email_preferences_erase(member) -> int:
+    """Delete the member's e-mail choices; returns how many."""
+    deleted, _by_model = EmailPreference.objects.filter(member=member).delete()
     return deleted

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .email_categories import EmailCategory
+
 
 class Notification(models.Model):
     """One message to one member; unread until they open it or mark all read.
@@ -50,3 +52,35 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailPreference(models.Model):
+    """A member's yes or no to one category of e-mail.
+
+    No row means yes: every category is on until the member turns it off, on
+    /me/emails/ or through an e-mail's unsubscribe link.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_preferences",
+        verbose_name=_("member"),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=EmailCategory.choices
+    )
+    enabled = models.BooleanField(_("wanted"), default=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "category"], name="email_preference_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.enabled}"

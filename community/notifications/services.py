@@ -7,15 +7,22 @@ transaction commits, so nothing announces a change that was rolled back.
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .email_categories import EmailCategory, email_category_for
 from .live import notification_count_broadcast
-from .models import Notification
-from .selectors import notification_unread_count
+from .models import EmailPreference, Notification
+from .selectors import (
+    email_preferences_get,
+    email_wanted,
+    notification_unread_count,
+)
+from .unsubscribe import unsubscribe_path
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +47,48 @@ def _count_push_on_commit(member_id: int) -> None:
     transaction.on_commit(push_unread_count, robust=True)
 
 
-def _email_send(notification: Notification) -> None:
-    recipient = notification.recipient
+def member_email_send(
+    *, recipient, category: str, subject: str, lines: list[str]
+) -> bool:
+    """Send one e-mail to a member, if they agreed to its category.
+
+    Every e-mail but the account's own security mails (allauth's verification
+    and password reset, which do not come through here) ends with a one-click
+    unsubscribe link and carries the RFC 8058 headers, so a mail client's
+    "unsubscribe" button turns off this category for this member alone.
+    Returns whether it left.
+    """
     if not recipient.email:
-        return
+        return False
+    if not email_wanted(member_id=recipient.pk, category=category):
+        return False
+    unsubscribe_url = absolute_url(
+        unsubscribe_path(member_id=recipient.pk, category=category)
+    )
+    footer = [
+        "",
+        "-- ",
+        _("You get this e-mail because you chose “%(category)s”.")
+        % {"category": EmailCategory(category).label},
+        _("Stop these e-mails: %(link)s") % {"link": unsubscribe_url},
+        _("Choose your e-mails: %(link)s")
+        % {"link": absolute_url(reverse("notifications:email_preferences"))},
+    ]
+    message = EmailMessage(
+        subject=subject,
+        body="\n".join([*lines, *footer]),
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+    return True
+
+
+def _notification_email_send(notification: Notification, category: str) -> None:
+    recipient = notification.recipient
     link = absolute_url(notification.url or reverse("notifications:list"))
     lines = [
         _("Hello %(name)s,") % {"name": recipient.public_name},
@@ -53,11 +98,11 @@ def _email_send(notification: Notification) -> None:
     if notification.body:
         lines += ["", notification.body]
     lines += ["", _("See it on Comptoir: %(link)s") % {"link": link}]
-    send_mail(
+    member_email_send(
+        recipient=recipient,
+        category=category,
         subject=f"Comptoir · {notification.title}",
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[recipient.email],
+        lines=lines,
     )
 
 
@@ -69,12 +114,19 @@ def notification_send(
     body: str = "",
     url: str = "",
     email: bool = False,
+    email_category: str | None = None,
 ) -> Notification:
-    """Notify a member in the app, and by e-mail when asked.
+    """Notify a member in the app, and by e-mail when asked and agreed to.
 
     The row is written in the caller's transaction; the live count and the
-    e-mail leave only once it commits, and not at all if it rolls back.
+    e-mail leave only once it commits, and not at all if it rolls back. The
+    in-app notification is written even when the member turned off e-mails of
+    its category (`email_categories.py`: kinds of later apps pass
+    `email_category`).
     """
+    category = (
+        email_category_for(kind=kind, email_category=email_category) if email else ""
+    )
     notification = Notification.objects.create(
         recipient=recipient,
         kind=kind,
@@ -88,7 +140,7 @@ def notification_send(
     if email:
 
         def send_email():
-            _email_send(notification)
+            _notification_email_send(notification, category)
 
         transaction.on_commit(send_email, robust=True)
     return notification
@@ -113,3 +165,32 @@ def notification_mark_all_read(*, member) -> int:
     if marked:
         _count_push_on_commit(member.pk)
     return marked
+
+
+@transaction.atomic
+def email_preferences_update(*, member, choices: dict[str, bool]) -> dict[str, bool]:
+    """Record a member's yes or no per e-mail category; returns every choice.
+
+    Only the categories named change; an unknown category is refused.
+    """
+    unknown = sorted(set(choices) - set(EmailCategory.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown kind of e-mail: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+        )
+    now = timezone.now()
+    for category, enabled in choices.items():
+        EmailPreference.objects.update_or_create(
+            member=member,
+            category=category,
+            defaults={"enabled": bool(enabled), "updated_at": now},
+        )
+    return email_preferences_get(member_id=member.pk)
+
+
+def email_unsubscribe(*, member, category: str) -> dict[str, bool]:
+    """Turn off one category of e-mail for one member (an unsubscribe link).
+
+    Unsubscribing again changes nothing; the other categories stay as they were.
+    """
+    return email_preferences_update(member=member, choices={category: False})

@@ -15,4 +15,10 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="mark_all_read",
     ),
+    path("me/emails/", views.email_preferences, name="email_preferences"),
+    path(
+        "emails/unsubscribe/<str:token>/",
+        views.email_unsubscribe,
+        name="unsubscribe",
+    ),
 ]

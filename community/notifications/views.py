@@ -6,9 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
+from .email_categories import EmailCategory
+from .forms import EmailPreferencesForm
+from .unsubscribe import unsubscribe_token_read
 
 PER_PAGE = 20
 
@@ -68,3 +73,50 @@ def notification_mark_all_read(request):
             % {"count": marked},
         )
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_preferences(request):
+    """/me/emails/: the member chooses which kinds of e-mail they get."""
+    current = selectors.email_preferences_get(member_id=request.user.pk)
+    form = EmailPreferencesForm(
+        request.POST if request.method == "POST" else None, initial_choices=current
+    )
+    if request.method == "POST" and form.is_valid():
+        services.email_preferences_update(member=request.user, choices=form.choices())
+        messages.success(request, _("Your e-mail choices have been saved."))
+        return redirect("notifications:email_preferences")
+    return render(request, "notifications/email_preferences.html", {"form": form})
+
+
+# The signed token is the authentication, and RFC 8058's one-click POST from a
+# mail client carries no CSRF token: exempt, and it can only turn one category
+# off for the member the token names.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_unsubscribe(request, token):
+    """/emails/unsubscribe/<token>/: GET asks, POST unsubscribes, no login needed.
+
+    A GET changes nothing, so a mail scanner or prefetcher opening the link does
+    not unsubscribe anyone.
+    """
+    unsubscribe = unsubscribe_token_read(token)
+    member = (
+        selectors.email_recipient_get(member_id=unsubscribe.member_id)
+        if unsubscribe
+        else None
+    )
+    if member is None:
+        return render(
+            request, "notifications/email_unsubscribe_invalid.html", status=400
+        )
+    context = {
+        "category_label": EmailCategory(unsubscribe.category).label,
+        "done": False,
+    }
+    if request.method == "POST":
+        services.email_unsubscribe(member=member, category=unsubscribe.category)
+        context["done"] = True
+    return render(request, "notifications/email_unsubscribe.html", context)

@@ -9,7 +9,12 @@ from wagtail import hooks
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 
-from .member_data import notifications_erase, notifications_export
+from .member_data import (
+    email_preferences_erase,
+    email_preferences_export,
+    notifications_erase,
+    notifications_export,
+)
 from .routing import websocket_urlpatterns
 
 # --- Live routes (comptoir routing) --------------------------------------------
@@ -31,4 +36,15 @@ def member_data_notifications():
         order=50,
         export=notifications_export,
         erase=notifications_erase,
+    )
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_email_preferences():
+    return MemberDataSection(
+        name="email_preferences",
+        label=_("E-mail choices"),
+        order=51,
+        export=email_preferences_export,
+        erase=email_preferences_erase,
     )

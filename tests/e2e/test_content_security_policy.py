@@ -100,6 +100,7 @@ def test_a_members_pages_run_under_the_policy(recorded):
     paths = [
         "/me/",
         "/me/notifications/",
+        "/me/emails/",
         "/me/reviews/",
         "/me/wallet/",
         "/accounts/email/",

@@ -42,7 +42,14 @@ from tests.factories import MemberFactory, ProductFactory, StoreFactory
 pytestmark = pytest.mark.django_db
 
 OCTOBER = dt.date(2026, 10, 1)
-SECTIONS = ["profile", "reviews", "rewards", "notifications", "purchases"]
+SECTIONS = [
+    "profile",
+    "reviews",
+    "rewards",
+    "notifications",
+    "email_preferences",
+    "purchases",
+]
 
 
 def image_upload(name="photo.jpg", color=(200, 120, 40)):
@@ -233,6 +240,7 @@ def test_a_temporarily_registered_section_appears_in_the_export(world):
         "wishlist",
         "rewards",
         "notifications",
+        "email_preferences",
         "purchases",
     ]
     [item] = export["sections"]["wishlist"]

@@ -3,15 +3,17 @@
 import pytest
 
 from community.members.member_data import member_data_erase, member_data_export
-from community.notifications.models import Notification
-from community.notifications.services import notification_mark_read, notification_send
+from community.notifications.models import EmailPreference, Notification
+from community.notifications.services import (
+    email_preferences_update,
+    notification_mark_read,
+    notification_send,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_export_lists_the_member_s_notifications_oldest_first(
-    member, other_member
-):
+def test_the_export_lists_the_member_s_notifications_oldest_first(member, other_member):
     # given two notifications for the member, the first one read, and one for another
     first = notification_send(
         recipient=member, kind="review_approved", title="Avis publié", url="/p/"
@@ -42,3 +44,16 @@ def test_erasure_deletes_the_member_s_notifications_only(member, other_member):
     assert erased["notifications"] == 2
     assert not Notification.objects.filter(recipient=member).exists()
     assert Notification.objects.filter(recipient=other_member).count() == 1
+
+
+def test_the_export_has_the_member_s_email_choices_and_erasure_forgets_them(member):
+    # given a member who turned off digests
+    email_preferences_update(member=member, choices={"digests": False})
+    # when their data is exported, then erased
+    exported = member_data_export(member=member)["sections"]["email_preferences"]
+    erased = member_data_erase(member=member)
+    # then the export says every choice, and erasure deletes the stored one
+    assert exported["digests"] is False
+    assert exported["replies"] is True
+    assert erased["email_preferences"] == 1
+    assert not EmailPreference.objects.filter(member=member).exists()

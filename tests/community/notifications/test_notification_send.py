@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def send(member, **kwargs):
     defaults = {
         "recipient": member,
-        "kind": "review_approved",
+        "kind": "content_approved",
         "title": "Your review of the watering can is published",
         "body": "Thank you for sharing your experience.",
         "url": "/products/arrosoir/#review-12",
@@ -26,7 +26,7 @@ def test_notification_is_stored_unread_for_its_recipient(member):
 
     stored = Notification.objects.get(pk=notification.pk)
     assert stored.recipient == member
-    assert stored.kind == "review_approved"
+    assert stored.kind == "content_approved"
     assert stored.read_at is None
 
 
@@ -87,7 +87,7 @@ def test_a_failing_mail_server_does_not_break_the_committed_work(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("community.notifications.services.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = send(member, email=True)
