@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
 from community.moderation.models import ModerationStatus
@@ -80,6 +80,24 @@ def manager(db):
     return user
 
 
+def _retried_while_sqlite_busy(function, attempts=3):
+    """Run `function`, again if SQLite's busy timeout ran out ("database is locked").
+
+    Twenty writers queue on one file; on a loaded CI machine the last one can wait
+    past the 20 s timeout, and a real client would then try again. The transaction
+    that gave up was rolled back, so trying again cannot pay twice. PostgreSQL errors
+    (deadlocks included) are never retried.
+    """
+    for attempt in range(attempts):
+        try:
+            return function()
+        except OperationalError as error:
+            if "database is locked" not in str(error) or attempt == attempts - 1:
+                raise
+            connections.close_all()
+    return None
+
+
 @pytest.fixture
 def threads_db(transactional_db):
     """Run functions in real threads, each with its own database connection.
@@ -109,7 +127,7 @@ def threads_db(transactional_db):
         def work(index, function):
             try:
                 barrier.wait()
-                results[index] = function()
+                results[index] = _retried_while_sqlite_busy(function)
             except Exception as exc:  # noqa: BLE001 - reported to the test
                 failures.append(exc)
             finally:
