@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from comptoir.redirects import next_url
+
 from . import selectors, services
 from .forms import DecisionForm, ItemDecisionForm, QueueFilterForm, SuspendForm
 from .models import ModerationAction, Suspension
 from .posting import member_active_suspension
 from .registry import moderated_type_for, moderated_type_of, rejection_reason_choices
-from .views import back_url, error_messages_add
+from .views import error_messages_add
 
 
 def _require_moderator(request) -> None:
@@ -71,7 +73,7 @@ def queue(request):
 def decide(request):
     """Approve or reject the selected entries; bulk rejection asks to confirm."""
     _require_moderator(request)
-    back = back_url(request, default=reverse("moderation_admin:queue"))
+    back = next_url(request, default=reverse("moderation_admin:queue"))
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _errors_to_messages(request, form)

@@ -5,25 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from comptoir.redirects import next_url
 
 from . import selectors, services
 from .forms import ReportForm
 from .models import ModerationStatus
 from .registry import moderated_type_of
-
-
-def back_url(request, *, default: str) -> str:
-    """Where to go back to: the `next` the page sent if it is on this site (never
-    an open redirect elsewhere), or `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def error_messages_add(request, error: Exception) -> None:
@@ -51,7 +41,7 @@ def report(request, content_type_id: int, object_id: int):
     """
     content = _published_or_404(content_type_id, object_id)
     get_url = getattr(content, "get_absolute_url", None)
-    back = back_url(request, default=get_url() if get_url else "/")
+    back = next_url(request, default=get_url() if get_url else "/")
     moderated_type = moderated_type_of(content)
     if request.method == "POST":
         form = ReportForm(request.POST, moderated_type=moderated_type)

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from comptoir.redirects import is_same_site
 
 from . import selectors, services
 from .email_categories import EmailCategory
@@ -50,9 +51,7 @@ def notification_open(request, notification_id):
     target = notification.url
     # Links are written by our own services, but a stored URL must never send a
     # member to another site.
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if is_same_site(request, target):
         return redirect(target)
     return redirect("notifications:list")
 

@@ -16,7 +16,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_http_methods,
@@ -26,6 +25,7 @@ from django.views.decorators.http import (
 
 from community.moderation.models import ModerationStatus
 from community.moderation.registry import moderated_type_for
+from comptoir.redirects import next_url
 from comptoir.uploads import image_thumbnail
 from marketplace.catalog import selectors as catalog_selectors
 
@@ -69,15 +69,6 @@ def review_quality_sentence(review) -> str:
         body_length=len(review.body),
         verified=review.verified_purchase,
     ).sentence
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _published_message(review) -> str:
@@ -222,7 +213,7 @@ def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you, your vote is counted."))
     fallback = services.review_url(review)
-    return redirect(_safe_next(request, fallback))
+    return redirect(next_url(request, default=fallback))
 
 
 @login_required
