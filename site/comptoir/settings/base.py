@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # django-ninja's own Swagger UI files, so /api/v1/docs works offline.
     "ninja",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "django.contrib.admin",
