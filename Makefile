@@ -7,7 +7,7 @@ export PYTHONPATH := site
 # Links printed and e-mailed by the dev server point at the port it listens on.
 export SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run install migrate demo serve test e2e bench lint messages clean
+.PHONY: run install migrate demo serve serve-prod test e2e bench lint messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ serve:
 
 run: demo serve
 
+# Production serving (README, "Deploying"): needs DATABASE_URL, REDIS_URL and
+# DJANGO_SECRET_KEY; migrates, collects static files, then runs the Procfile.
+serve-prod: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-comptoir.settings.production} $(PY) manage.py serve_prod
+
 test: install
 	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
 
@@ -39,6 +44,10 @@ bench: install
 	$(PY) bench/run.py
 	$(PY) bench/reviews.py
 	$(PY) bench/rewards.py
+	$(PY) bench/cpu.py
+	$(PY) bench/ingest.py
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py; \
+	else echo "bench/load.py skipped: it needs DATABASE_URL (PostgreSQL) and Redis"; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,9 +1,18 @@
 """A member's part in the rewards programme, for the member-data export and erasure.
 
 Erasure policy — accounting records are kept:
-- the ledger is not touched: no transaction or entry is edited or deleted (nothing
-  in the ledger ever is), and the member's accounts stay tied to the anonymised
-  account, so every balance still reconciles and the ledger still sums to zero;
+- no ledger transaction or entry is edited or deleted (nothing in the ledger ever
+  is), and the member's accounts stay tied to the anonymised account, so every
+  balance still reconciles and the ledger still sums to zero;
+- the member's balance is settled as the programme in force says
+  (`Programme.balance_on_erasure`), through the ledger like any movement: what is
+  still pending is released at once, under the very key the daily release would
+  use (`release:<month>:member:<id>`, so that release skips it), then the whole
+  available balance is either paid out as a store-credit voucher (the member is
+  given its code on the goodbye page) or forfeited back to the programme's
+  expense. Each is one balanced transaction with its own idempotency key, so
+  erasing again writes nothing; a bank transfer is never started, as its holder's
+  name and IBAN would have to be kept;
 - the programme membership and product originator shares stay too: published
   reviews keep their truthful disclosure, and the closes already made stay
   explainable;
@@ -18,17 +27,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.money import format_cents
 
-from .models import Payout, ProductOriginator, ProgrammeMembership
+from .ledger import member_account_ids, system_account_id, transactions_write
+from .models import (
+    Account,
+    Entry,
+    LedgerTransaction,
+    Payout,
+    ProductOriginator,
+    Programme,
+    ProgrammeMembership,
+)
+from .pools import accrual_kinds
 from .selectors import (
     member_payouts,
     statement_entries,
     statement_lines,
     wallet_summary,
 )
+from .services import _payout_details, _unique_voucher_code
 
 TRANSFER_UNDER_WAY = (
     Payout.Status.REQUESTED,
@@ -96,23 +118,220 @@ def rewards_export(member) -> dict[str, Any]:
     }
 
 
-def rewards_erase(member) -> int:
-    """Blank the bank details of the member's settled payouts; returns how many.
+def _transfers_under_way(member) -> int:
+    """The total of the member's bank transfers not yet paid or rejected, in cents."""
+    amounts = Payout.objects.filter(
+        member=member, status__in=TRANSFER_UNDER_WAY
+    ).values_list("amount_cents", flat=True)
+    return sum(amounts)
 
-    Refused while one of their bank transfers is under way; the ledger is not
-    touched (see the module's policy).
+
+def rewards_erase(member) -> int:
+    """Settle the member's balance as the programme says and blank the bank details
+    of their settled payouts; returns how many ledger transactions and payouts that
+    wrote or changed.
+
+    Refused while one of their bank transfers is under way (see the module's
+    policy).
     """
-    under_way = Payout.objects.filter(member=member, status__in=TRANSFER_UNDER_WAY)
-    if under_way.exists():
-        total = sum(under_way.values_list("amount_cents", flat=True))
+    under_way = _transfers_under_way(member)
+    if under_way:
         raise ValidationError(
             _(
                 "A bank transfer of %(amount)s to this member is still under way: "
                 "erase the account once it is paid or rejected."
             )
-            % {"amount": format_cents(total)}
+            % {"amount": format_cents(under_way)}
         )
+    settled = _balance_settle(member)
     with_details = Payout.objects.filter(member=member).exclude(
         iban="", account_holder=""
     )
-    return with_details.update(iban="", account_holder="")
+    return settled + with_details.update(iban="", account_holder="")
+
+
+def _pending_by_period(member) -> list[tuple[object, int]]:
+    """(month not yet released, the member's pending earnings of it), oldest first.
+
+    The same sum the daily release moves for the member (`_period_release`).
+    """
+    rows = (
+        Entry.objects.filter(
+            account__member=member,
+            account__kind=Account.Kind.PENDING,
+            transaction__kind__in=accrual_kinds(),
+            transaction__period__released_at__isnull=True,
+        )
+        .order_by()
+        .values("transaction__period_id", "transaction__period__month")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("transaction__period_id", "transaction__period__month", "total")
+    )
+    return sorted(
+        ((period_id, month), int(total)) for period_id, month, total in rows if total
+    )
+
+
+def _balance_settle(member) -> int:
+    # Lock the member's accounts first, like a payout request, so a payout asked
+    # for at the same moment cannot spend what is being settled.
+    pending_id, available_id = (
+        member_account_ids([member.pk], kind)[member.pk]
+        for kind in (Account.Kind.PENDING, Account.Kind.AVAILABLE)
+    )
+    list(
+        Account.objects.select_for_update()
+        .filter(pk__in=[pending_id, available_id])
+        .order_by("pk")
+    )
+    existing = set(
+        LedgerTransaction.objects.filter(
+            idempotency_key__startswith="release:",
+            idempotency_key__endswith=f":member:{member.pk}",
+        ).values_list("idempotency_key", flat=True)
+    )
+    now = timezone.now()
+    items = []
+    for (period_id, month), total in _pending_by_period(member):
+        key = f"release:{month:%Y-%m}:member:{member.pk}"
+        if key in existing:
+            continue
+        items.append(
+            (
+                LedgerTransaction(
+                    idempotency_key=key,
+                    kind=LedgerTransaction.Kind.RELEASE,
+                    period_id=period_id,
+                    created_at=now,
+                    details={"month": f"{month:%Y-%m}", "early": "erasure"},
+                ),
+                [(pending_id, -total, None), (available_id, total, None)],
+            )
+        )
+    written = len(transactions_write(items))
+    balance = (
+        Entry.objects.filter(account_id=available_id).aggregate(
+            total=Sum("amount_cents")
+        )["total"]
+        or 0
+    )
+    if balance <= 0:
+        return written
+    rule = Programme.in_force_on(timezone.localdate()).balance_on_erasure
+    if rule == Programme.BalanceOnErasure.VOUCHER:
+        return written + _voucher_issue(member, available_id, balance)
+    key = f"erasure:forfeit:member:{member.pk}"
+    if LedgerTransaction.objects.filter(idempotency_key=key).exists():
+        # Forfeited once already; what arrived since is forfeited under a new key.
+        key = f"{key}:{now:%Y%m%d%H%M%S%f}"
+    transactions_write(
+        [
+            (
+                LedgerTransaction(
+                    idempotency_key=key,
+                    kind=LedgerTransaction.Kind.FORFEIT,
+                    created_at=now,
+                ),
+                [
+                    (available_id, -balance, None),
+                    (system_account_id(Account.Kind.EXPENSE), balance, None),
+                ],
+            )
+        ]
+    )
+    return written + 1
+
+
+def _voucher_issue(member, available_id: int, amount: int) -> int:
+    count = Payout.objects.filter(
+        member=member, request_key__startswith="erasure"
+    ).count()
+    payout = Payout.objects.create(
+        member=member,
+        method=Payout.Method.VOUCHER,
+        status=Payout.Status.ISSUED,
+        amount_cents=amount,
+        request_key=f"erasure:{count + 1}",
+        voucher_code=_unique_voucher_code(),
+    )
+    transactions_write(
+        [
+            (
+                LedgerTransaction(
+                    idempotency_key=f"payout:{payout.pk}",
+                    kind=LedgerTransaction.Kind.VOUCHER,
+                    details=_payout_details(payout),
+                ),
+                [
+                    (available_id, -amount, None),
+                    (system_account_id(Account.Kind.STORE_CREDIT), amount, None),
+                ],
+            )
+        ]
+    )
+    return 2
+
+
+def rewards_erase_summary(member) -> list[str]:
+    """Where the member's balance goes on erasure, told before they confirm."""
+    lines = []
+    under_way = _transfers_under_way(member)
+    if under_way:
+        lines.append(
+            _(
+                "A bank transfer of %(amount)s to you is still under way: your "
+                "account can be erased once it is paid or rejected."
+            )
+            % {"amount": format_cents(under_way)}
+        )
+    wallet = wallet_summary(member_id=member.pk)
+    total = wallet.pending_cents + wallet.available_cents
+    if total > 0:
+        amounts = {
+            "total": format_cents(total),
+            "pending": format_cents(wallet.pending_cents),
+            "available": format_cents(wallet.available_cents),
+        }
+        rule = Programme.in_force_on(timezone.localdate()).balance_on_erasure
+        if rule == Programme.BalanceOnErasure.VOUCHER:
+            lines.append(
+                _(
+                    "Your rewards balance of %(total)s (%(pending)s pending, "
+                    "%(available)s available) is paid out as a store-credit voucher, "
+                    "as the programme's rules say: its code is shown on the next "
+                    "page, to use in store."
+                )
+                % amounts
+            )
+        else:
+            lines.append(
+                _(
+                    "Your rewards balance of %(total)s (%(pending)s pending, "
+                    "%(available)s available) is forfeited, as the programme's "
+                    "rules say. Ask for a payout first if you can."
+                )
+                % amounts
+            )
+    if ProgrammeMembership.objects.filter(member=member).exists():
+        lines.append(
+            _(
+                "The rewards ledger keeps its lines, under your anonymous former "
+                "account, as the accounts of the programme must."
+            )
+        )
+    return lines
+
+
+def rewards_farewell(member) -> list[str]:
+    """The voucher codes issued by the erasure, for the goodbye page."""
+    vouchers = Payout.objects.filter(
+        member=member, request_key__startswith="erasure", status=Payout.Status.ISSUED
+    ).order_by("id")
+    return [
+        _("Your store-credit voucher of %(amount)s: %(code)s")
+        % {
+            "amount": format_cents(payout.amount_cents),
+            "code": payout.voucher_code,
+        }
+        for payout in vouchers
+    ]

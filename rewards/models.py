@@ -88,6 +88,22 @@ class Programme(models.Model):
     min_payout_cents = models.PositiveIntegerField(
         _("minimum payout (cents)"), default=1000, help_text=_("1000 = €10.00.")
     )
+
+    class BalanceOnErasure(models.TextChoices):
+        FORFEIT = "forfeit", _("forfeited")
+        VOUCHER = "voucher", _("paid out as a store-credit voucher")
+
+    balance_on_erasure = models.CharField(
+        _("balance of an erased account"),
+        max_length=10,
+        choices=BalanceOnErasure.choices,
+        default=BalanceOnErasure.VOUCHER,
+        help_text=_(
+            "When members erase their account, their pending and available balance "
+            "is paid out as a voucher (whatever the minimum payout) or forfeited to "
+            "the programme. They are told which before confirming."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -380,6 +396,7 @@ class LedgerTransaction(AppendOnlyModel):
         TRANSFER = "transfer", _("bank transfer requested")
         TRANSFER_PAID = "transfer_paid", _("bank transfer paid")
         REVERSAL = "reversal", _("reversal")
+        FORFEIT = "forfeit", _("forfeited on account erasure")
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

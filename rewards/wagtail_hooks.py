@@ -21,7 +21,12 @@ from comptoir.money import format_cents
 from comptoir.permissions import ReadOnlyPermissionPolicy
 
 from . import admin_views
-from .member_data import rewards_erase, rewards_export
+from .member_data import (
+    rewards_erase,
+    rewards_erase_summary,
+    rewards_export,
+    rewards_farewell,
+)
 from .models import BASIS_POINTS, LedgerTransaction, ProductOrigin, Programme
 from .originators import OriginatorsPool
 from .pools import EARNING_POOL_HOOK
@@ -82,6 +87,7 @@ class ProgrammeViewSet(SnippetViewSet):
         ),
         FieldRowPanel([FieldPanel("verified_only"), FieldPanel("min_quality")]),
         FieldRowPanel([FieldPanel("hold_days"), FieldPanel("min_payout_cents")]),
+        FieldPanel("balance_on_erasure"),
     ]
 
 
@@ -237,4 +243,6 @@ def member_data_rewards():
         order=40,
         export=rewards_export,
         erase=rewards_erase,
+        erase_summary=rewards_erase_summary,
+        farewell=rewards_farewell,
     )

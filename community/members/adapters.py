@@ -1,7 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 
 # allauth's own adapter counts login attempts with this module; so do we.
 from allauth.core.internal import ratelimit
+from django.contrib.sites.shortcuts import get_current_site
+
+from comptoir.background import email_send_later
 
 from . import services
 from .known_devices import known_device_id, known_device_remember
@@ -19,6 +23,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails (verification, password reset) rendered here, in the
+        request's language, and sent from a background job: a sign-up never
+        waits for the mail server, and one that refuses is tried again."""
+        request = allauth_context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        email_send_later(self.render_mail(template_prefix, email, ctx))
 
     def pre_authenticate(self, request, **credentials):
         """allauth's `login_failed` limits, with the per-account one counted per

@@ -189,3 +189,31 @@ class MemberUserEditForm(_MemberAdminFieldsMixin, UserEditForm):
     def clean_trust_level(self):
         level = self.cleaned_data.get("trust_level")
         return self.instance.trust_level if level in (None, "") else level
+
+
+class ErasureForm(forms.Form):
+    """/me/delete/: the member's password, and per kind of public content whether
+    to delete it rather than keep it signed "former member"."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you: erasure cannot be undone."),
+    )
+
+    def __init__(self, *args, summary: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deletable = [part for part in summary if part["delete_label"]]
+        for part in self.deletable:
+            self.fields[f"delete_{part['name']}"] = forms.BooleanField(
+                label=part["delete_label"], required=False
+            )
+
+    def delete_public(self) -> list[str]:
+        """The sections whose public content the member chose to delete."""
+        return [
+            part["name"]
+            for part in self.deletable
+            if self.cleaned_data.get(f"delete_{part['name']}")
+        ]

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
@@ -28,6 +32,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+
+from comptoir.page_cache import MEMBER_PROFILES, page_cache_invalidate
 
 from .models import User
 
@@ -51,6 +57,21 @@ class MemberDataSection:
     in ISO 8601; money is integer cents). `erase(member)` runs inside the erasure's
     transaction and returns how many rows it erased or anonymised; raising refuses
     the whole erasure.
+
+    Optional capabilities, none by default:
+    - `files(member)` lists the original files the export names (photos, the
+      avatar), as `FieldFile`s or `(name in the archive, file)` pairs: the ZIP a
+      member downloads carries them next to `data.json`;
+    - `erase_summary(member)` says in a sentence or two what erasure will do to
+      this section's data (what stays, signed "former member", what goes, where
+      the money goes), shown before the member confirms;
+    - `delete_public(member)`, with `delete_public_label`, lets the member choose
+      to delete their public content of this kind instead of keeping it signed
+      "former member"; it runs in the erasure's transaction, before `erase`, and
+      returns how many items it deleted;
+    - `farewell(member)` runs after the erasure, in its transaction, and returns
+      what the member must still be told once their account is gone (a voucher
+      code), shown on the goodbye page.
     """
 
     name: str
@@ -58,6 +79,11 @@ class MemberDataSection:
     export: Callable[[User], Any]
     erase: Callable[[User], int]
     order: int = 100
+    files: Callable[[User], list[Any]] | None = None
+    erase_summary: Callable[[User], list[str]] | None = None
+    delete_public: Callable[[User], int] | None = None
+    delete_public_label: str = ""
+    farewell: Callable[[User], list[str]] | None = None
 
 
 def member_data_sections() -> list[MemberDataSection]:
@@ -79,40 +105,113 @@ def _json_ready(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def member_data_export(*, member: User) -> dict[str, Any]:
+def member_data_export(
+    *,
+    member: User,
+    sections: list[MemberDataSection] | None = None,
+    on_section: Callable[[MemberDataSection], None] | None = None,
+) -> dict[str, Any]:
     """Everything the registered apps hold about a member, as JSON-ready data.
 
     `{"format": 1, "exported_at": ISO time, "member": who, "sections": {name: data}}`,
     sections in their registered order. Reads only: no transaction, so an export
-    never holds the database's write lock.
+    never holds the database's write lock. `on_section` is called after each
+    section, so a background build can record its progress as it goes.
     """
+    exported = {}
+    for section in member_data_sections() if sections is None else sections:
+        exported[section.name] = section.export(member)
+        if on_section is not None:
+            on_section(section)
     export = {
         "format": EXPORT_FORMAT,
         "exported_at": timezone.now(),
         "member": {"id": member.pk, "email": member.email},
-        "sections": {
-            section.name: section.export(member) for section in member_data_sections()
-        },
+        "sections": exported,
     }
     return _json_ready(export)
 
 
-def member_data_erase(*, member: User, by: User | None = None) -> dict[str, int]:
+def member_data_files(
+    *, member: User, section: MemberDataSection
+) -> list[tuple[str, Any]]:
+    """The files one section's export names, as (name in the archive, file) pairs.
+
+    A bare file is filed under `<section>/<its stored name>`, so two apps' files
+    never collide and the name matches the one in `data.json`; missing or empty
+    files are left out.
+    """
+    if section.files is None:
+        return []
+    pairs = []
+    for item in section.files(member):
+        name, file = item if isinstance(item, tuple) else (None, item)
+        if not file or not getattr(file, "name", ""):
+            continue
+        pairs.append((name or f"{section.name}/{file.name}", file))
+    return pairs
+
+
+def member_data_erase_summary(*, member: User) -> list[dict[str, Any]]:
+    """What erasure will do, per section that says so, for the confirmation page.
+
+    `[{"name", "label", "lines": [sentences], "delete_label": "" or a choice}]`.
+    """
+    summary = []
+    for section in member_data_sections():
+        lines = list(section.erase_summary(member)) if section.erase_summary else []
+        delete_label = section.delete_public_label if section.delete_public else ""
+        if lines or delete_label:
+            summary.append(
+                {
+                    "name": section.name,
+                    "label": section.label,
+                    "lines": lines,
+                    "delete_label": delete_label,
+                }
+            )
+    return summary
+
+
+def member_data_erase(
+    *,
+    member: User,
+    by: User | None = None,
+    delete_public: Iterable[str] = (),
+    farewell: list[str] | None = None,
+) -> dict[str, int]:
     """Erase a member's data in every registered app; returns {section: rows}.
 
     All or nothing: every section erases in one transaction, and a section that
     refuses (or fails) leaves every app as it was. Only the member themself or
     staff may ask (`by`; None is an operator at the shell). Files (photos, avatar)
-    leave storage once the transaction has committed.
+    leave storage once the transaction has committed. `delete_public` names the
+    sections whose public content the member chose to delete rather than keep
+    signed "former member"; what sections still have to tell the member (a
+    voucher code) is appended to `farewell` when given.
     """
     if by is not None and by.pk != member.pk and not by.is_staff:
         raise PermissionDenied(_("Only the member or the staff may erase an account."))
     sections = member_data_sections()
+    chosen = set(delete_public)
+    unknown = chosen - {s.name for s in sections if s.delete_public is not None}
+    if unknown:
+        raise ValidationError(
+            _("Nothing of this kind can be deleted: %(kinds)s.")
+            % {"kinds": ", ".join(sorted(unknown))}
+        )
     erased: dict[str, int] = {}
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         for section in reversed(sections):
-            erased[section.name] = int(section.erase(member))
+            deleted = 0
+            if section.name in chosen:
+                deleted = int(section.delete_public(member))
+            erased[section.name] = deleted + int(section.erase(member))
+        if farewell is not None:
+            for section in sections:
+                if section.farewell is not None:
+                    farewell.extend(section.farewell(member))
     logger.info(
         "Member data of member #%s erased (asked by %s).",
         member.pk,
@@ -243,7 +342,25 @@ def profile_erase(member: User) -> int:
         profile.delete()
         profiles = 1
     _sessions_end_on_commit(member)
+    # Cached pages that showed the member's name or avatar are forgotten.
+    page_cache_invalidate(MEMBER_PROFILES)
     return 1 + addresses + records + profiles
+
+
+def profile_files(member: User) -> list[Any]:
+    """The member's avatar (and their admin avatar, for staff), as uploaded."""
+    profile = getattr(member, "wagtail_userprofile", None)
+    return [member.avatar, profile.avatar if profile is not None else None]
+
+
+def profile_erase_summary(member: User) -> list[str]:
+    return [
+        _(
+            "Your account is closed for good: your e-mail addresses, names, bio, "
+            "avatar, home store and loyalty card are deleted, and you can no "
+            "longer log in."
+        )
+    ]
 
 
 def profile_section() -> MemberDataSection:
@@ -253,4 +370,6 @@ def profile_section() -> MemberDataSection:
         order=0,
         export=profile_export,
         erase=profile_erase,
+        files=profile_files,
+        erase_summary=profile_erase_summary,
     )

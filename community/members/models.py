@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from comptoir.uploads import private_media_storage
+
 
 class UserManager(BaseUserManager):
     """Members sign in with their e-mail address; there is no username."""
@@ -229,3 +231,109 @@ class TrustSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("trust levels")
+
+
+class MemberDataRequest(models.Model):
+    """A member's request under the GDPR: a copy of their data, or erasure.
+
+    Kept after the erasure it records (the member row stays, anonymised), so the
+    staff can show who asked what, when it was due (one month later, Article 12)
+    and who handled it. An export's archive lives in private storage and may be
+    downloaded by its member alone until `expires_at`.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("copy of my data")
+        ERASURE = "erasure", _("erasure")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        DONE = "done", _("done")
+
+    IN_PROGRESS = (Status.REQUESTED, Status.RUNNING)
+
+    member = models.ForeignKey(
+        User,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="data_requests",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    deadline = models.DateTimeField(
+        _("deadline"), help_text=_("One month after the request.")
+    )
+    handled_by = models.ForeignKey(
+        User,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the site prepared the copy by itself."),
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("steps done"), default=0)
+    progress_total = models.PositiveIntegerField(_("steps in all"), default=0)
+    archive = models.FileField(
+        _("archive"),
+        upload_to="data_exports/",
+        storage=private_media_storage,
+        blank=True,
+    )
+    expires_at = models.DateTimeField(_("download until"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        permissions = [("handle_data_requests", _("Can see members' data requests"))]
+        constraints = [
+            # Two builds of one member's archive at once would only race.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(kind="export", status__in=["requested", "running"]),
+                name="one_data_export_in_progress",
+                violation_error_message=_("A copy of your data is already on its way."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["member", "kind", "-requested_at"], name="data_request_member"
+            ),
+            models.Index(fields=["status", "deadline"], name="data_request_due"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.member} · {self.requested_at:%Y-%m-%d}"
+        )
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    def is_expired(self, now=None) -> bool:
+        """An export's archive can no longer be downloaded."""
+        if self.expires_at is None:
+            return False
+        return (now or timezone.now()) >= self.expires_at
+
+    def is_overdue(self, now=None) -> bool:
+        """Not handled by its deadline (or still open past it)."""
+        if self.handled_at is not None:
+            return self.handled_at > self.deadline
+        return (now or timezone.now()) > self.deadline
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

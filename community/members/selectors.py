@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import User
+from .models import MemberDataRequest, User
 
 
 def member_public_list() -> QuerySet[User]:
@@ -22,3 +22,33 @@ def member_public_get(*, slug: str) -> User | None:
 def member_profile_get(*, member_id: int) -> User:
     """A member with what their own profile page shows."""
     return User.objects.select_related("home_store").get(pk=member_id)
+
+
+def data_export_latest(*, member: User) -> MemberDataRequest | None:
+    """The member's latest request for a copy, if any."""
+    return (
+        MemberDataRequest.objects.filter(
+            member=member, kind=MemberDataRequest.Kind.EXPORT
+        )
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+def data_export_for_download(
+    *, member: User, request_id: int
+) -> MemberDataRequest | None:
+    """The member's own ready export, or None (anyone else's is None too)."""
+    return MemberDataRequest.objects.filter(
+        pk=request_id,
+        member=member,
+        kind=MemberDataRequest.Kind.EXPORT,
+        status=MemberDataRequest.Status.READY,
+    ).first()
+
+
+def data_request_list():
+    """Every request, newest first, with the member and handler (the admin list)."""
+    return MemberDataRequest.objects.select_related("member", "handled_by").order_by(
+        "-requested_at", "-id"
+    )

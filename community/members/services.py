@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from comptoir.page_cache import MEMBER_PROFILES, page_cache_invalidate
 from comptoir.uploads import image_upload_clean
 
 from .models import User
@@ -195,6 +196,9 @@ def member_profile_update(
             code="profile_conflict",
         ) from None
 
+    if "slug" in update_fields or "avatar" in update_fields:
+        # Cached pages showing their name or avatar (reviews…).
+        page_cache_invalidate(MEMBER_PROFILES)
     if "avatar" in update_fields and old_avatar_name:
         storage = member.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar_name))

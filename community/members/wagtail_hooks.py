@@ -3,11 +3,18 @@
 One section per plug-in point; add registrations under your section only.
 """
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
-from marketplace.sales.member_data import sale_events_erase, sale_events_export
+from marketplace.sales.member_data import (
+    sale_events_erase,
+    sale_events_erase_summary,
+    sale_events_export,
+)
 
+from . import admin_views
 from .member_data import MEMBER_DATA_HOOK, MemberDataSection, profile_section
 
 # --- Member data: export and erasure (members) --------------------------------
@@ -28,4 +35,35 @@ def member_data_sales():
         order=60,
         export=sale_events_export,
         erase=sale_events_erase,
+        erase_summary=sale_events_erase_summary,
+    )
+
+
+# --- Data requests in the admin (members) ---------------------------------------
+
+
+class DataRequestsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def data_requests_admin_urls():
+    return [
+        path(
+            "members/data-requests/",
+            admin_views.data_requests,
+            name="members_data_requests",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def data_requests_menu_item():
+    return DataRequestsMenuItem(
+        _("Data requests"),
+        reverse("members_data_requests"),
+        name="data-requests",
+        icon_name="doc-full",
+        order=260,
     )

@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from community.members.trust import TRUST_FACTS_HOOK
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 
 from . import admin_urls
+from .member_data import moderation_erase, moderation_export
 from .routing import websocket_urlpatterns
 from .selectors import member_content_trust_facts, queue_open_count
 from .services import user_can_moderate
@@ -69,3 +71,17 @@ def moderation_websocket_routes():
 def moderated_content_trust_facts():
     # Approved contributions of every registered type, and each type's own facts.
     return member_content_trust_facts
+
+
+# --- Member data: export and erasure (members) --------------------------------
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_moderation():
+    return MemberDataSection(
+        name="moderation",
+        label=gettext_lazy("Reports and moderation"),
+        order=30,
+        export=moderation_export,
+        erase=moderation_erase,
+    )

@@ -7,12 +7,16 @@ transaction commits, so nothing announces a change that was rolled back.
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comptoir.background import background_task, email_send_later, once, progress
 
 from .email_categories import EmailCategory, email_category_for
 from .live import notification_count_broadcast
@@ -55,8 +59,9 @@ def member_email_send(
     Every e-mail but the account's own security mails (allauth's verification
     and password reset, which do not come through here) ends with a one-click
     unsubscribe link and carries the RFC 8058 headers, so a mail client's
-    "unsubscribe" button turns off this category for this member alone.
-    Returns whether it left.
+    "unsubscribe" button turns off this category for this member alone. The
+    mail leaves from a background job once the transaction commits (retried if
+    the server refuses it). Returns whether it was sent off.
     """
     if not recipient.email:
         return False
@@ -83,7 +88,8 @@ def member_email_send(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.send()
+    # Rendered here, in the member's request and language; sent by a job.
+    email_send_later(message)
     return True
 
 
@@ -144,6 +150,68 @@ def notification_send(
 
         transaction.on_commit(send_email, robust=True)
     return notification
+
+
+# Members notified per transaction by a fan-out: one batch's rows commit together.
+FAN_OUT_BATCH = 200
+
+
+def notifications_send_many(
+    *,
+    recipient_ids,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = False,
+    email_category: str | None = None,
+    key: str = "",
+):
+    """Notify many members (an idea's supporters, a topic's watchers) from a
+    background job; returns the job.
+
+    Nothing starts unless the caller's transaction commits. The job notifies the
+    active members among `recipient_ids` in batches of FAN_OUT_BATCH, each batch
+    in one transaction recorded with it, so a worker lost mid-way notifies nobody
+    twice; its progress counts the members notified. The same `key` twice (e.g.
+    "idea-launched:42") starts one job.
+    """
+    if email:
+        # An unknown kind fails here, in the caller, not in a worker later.
+        email_category_for(kind=kind, email_category=email_category)
+    ids = sorted({int(pk) for pk in recipient_ids})
+    return notification_fan_out.enqueue(
+        key=key,
+        summary=f"{kind} · {len(ids)}",
+        recipient_ids=ids,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        email=email,
+        email_category=email_category,
+    )
+
+
+def _notify_batch(member_ids: list[int], **notification) -> int:
+    members = get_user_model().objects.filter(pk__in=member_ids, is_active=True)
+    count = 0
+    for member in members.order_by("pk"):
+        notification_send(recipient=member, **notification)
+        count += 1
+    return count
+
+
+@background_task(label=gettext_lazy("Notifications to many members"))
+def notification_fan_out(*, recipient_ids: list[int], **notification) -> None:
+    """The job of notifications_send_many: one batch of members at a time."""
+    total = len(recipient_ids)
+    for start in range(0, total, FAN_OUT_BATCH):
+        batch = recipient_ids[start : start + FAN_OUT_BATCH]
+        once(
+            f"members-{start}", lambda batch=batch: _notify_batch(batch, **notification)
+        )
+        progress(done=start + len(batch), total=total)
 
 
 @transaction.atomic

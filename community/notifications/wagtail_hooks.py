@@ -12,6 +12,8 @@ from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from .member_data import (
     email_preferences_erase,
     email_preferences_export,
+    emails_waiting_member_erase,
+    emails_waiting_member_export,
     notifications_erase,
     notifications_export,
 )
@@ -48,3 +50,15 @@ def member_data_email_preferences():
         export=email_preferences_export,
         erase=email_preferences_erase,
     )
+
+
+@hooks.register(MEMBER_DATA_HOOK)
+def member_data_emails_waiting():
+    return MemberDataSection(
+        name="emails_waiting",
+        label=_("E-mails not sent yet"),
+        order=52,
+        export=emails_waiting_member_export,
+        erase=emails_waiting_member_erase,
+    )
+

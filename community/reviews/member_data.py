@@ -12,6 +12,11 @@ Erasure policy — reviews are kept, anonymised:
   withdrawn reviews stay as they are, for the moderation audit trail;
 - votes the member cast stay, tied to the anonymised account, so every review's
   helpful counts stay exact and a later recount gives the same figures.
+
+If the member chooses "delete my reviews" (`reviews_delete_public`), every review
+of theirs is withdrawn from the site as its author would delete it, and its title
+and text are blanked: the rows stay, for the moderation trail and the rewards
+already computed from them, with nothing the member wrote.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from community.moderation.models import ModerationStatus
 
@@ -101,3 +108,63 @@ def reviews_erase(member) -> int:
     for review in pending:
         review_delete(review=review, member=member)
     return photo_count + len(pending)
+
+
+def reviews_files(member) -> list:
+    """The original photo files of the member's reviews, as the export names them."""
+    photos = (
+        ReviewPhoto.objects.filter(review__author=member)
+        .select_related("image")
+        .order_by("review_id", "position", "id")
+    )
+    return [
+        (f"reviews/{photo.stored_file.name}", photo.stored_file) for photo in photos
+    ]
+
+
+def reviews_erase_summary(member) -> list[str]:
+    """What erasure does to the member's reviews and votes, before they confirm."""
+    published = Review.objects.filter(
+        author=member, status=ModerationStatus.PUBLISHED
+    ).count()
+    photos = ReviewPhoto.objects.filter(review__author=member).count()
+    lines = []
+    if published:
+        lines.append(
+            ngettext(
+                "Your %(count)s published review stays on its product page, signed "
+                "“former member”, unless you choose to delete it below.",
+                "Your %(count)s published reviews stay on their product pages, "
+                "signed “former member”, unless you choose to delete them below.",
+                published,
+            )
+            % {"count": published}
+        )
+    if photos:
+        lines.append(
+            ngettext(
+                "Your %(count)s review photo is deleted.",
+                "Your %(count)s review photos are deleted.",
+                photos,
+            )
+            % {"count": photos}
+        )
+    if Review.objects.filter(author=member, status=ModerationStatus.PENDING).exists():
+        lines.append(_("Reviews still waiting for moderation are withdrawn."))
+    return lines
+
+
+def reviews_delete_public(member) -> int:
+    """Withdraw every review of the member and blank its words; returns how many.
+
+    Runs before `reviews_erase`, in the erasure's transaction.
+    """
+    reviews = list(
+        Review.objects.filter(author=member).exclude(title="", body="").order_by("id")
+    )
+    for review in reviews:
+        review_delete(review=review, member=member)
+    Review.objects.filter(pk__in=[review.pk for review in reviews]).update(
+        title="", body=""
+    )
+    return len(reviews)

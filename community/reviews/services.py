@@ -31,13 +31,17 @@ from community.moderation.posting import (
 from community.moderation.registry import moderated_type_of
 from community.moderation.services import content_submit, content_withdraw
 from community.notifications.services import notification_send
+from comptoir.background import image_renditions_prepare_later
+from comptoir.page_cache import page_cache_clear, page_cache_invalidate
 from comptoir.uploads import image_upload_clean, private_media_storage
+from marketplace.catalog.cached_pages import PRODUCTS, product_tag
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 
 from .models import ProductRating, Review, ReviewPhoto, ReviewResponse, ReviewVote
 from .moderation import POSTING_KIND
 from .quality import quality_score
+from .selectors import PHOTO_LARGE_SPEC, PHOTO_THUMB_SPEC
 
 MAX_PHOTOS = 6
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -131,6 +135,8 @@ def _public_image(review: Review, content, *, position: int):
     image.file = ImageFile(content, name=content.name)
     image.file_size = content.size
     image.save()
+    # Cut the sizes the review card and the moderation queue show off the request.
+    image_renditions_prepare_later(image, specs=[PHOTO_THUMB_SPEC, PHOTO_LARGE_SPEC])
     return image
 
 
@@ -466,6 +472,8 @@ def product_rating_refresh(*, product_id: int) -> ProductRating:
                 for stars, field in enumerate(ProductRating.STARS_FIELDS, start=1)
             },
         )
+    # Its page shows the reviews, the product cards the rating.
+    page_cache_invalidate(product_tag(product_id), PRODUCTS)
     return rating
 
 
@@ -482,6 +490,7 @@ def product_ratings_rebuild() -> int:
     with transaction.atomic():
         ProductRating.objects.all().delete()
         ProductRating.objects.bulk_create(ratings.values(), batch_size=1000)
+        page_cache_clear()
     return len(ratings)
 
 
@@ -519,6 +528,7 @@ def review_vote(*, review: Review, voter, helpful: bool) -> ReviewVote:
         review.save(update_fields=["helpful_count", "not_helpful_count", "updated_at"])
         review_quality_refresh(review=review)
         member_trust_refresh(member=review.author)
+        page_cache_invalidate(product_tag(review.product_id))
     return vote
 
 
@@ -558,6 +568,7 @@ def review_respond(*, review: Review, staff_member, body: str) -> ReviewResponse
             url=review_url(review),
             email=True,
         )
+        page_cache_invalidate(product_tag(review.product_id))
     return response
 
 

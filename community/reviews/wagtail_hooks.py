@@ -9,11 +9,19 @@ from wagtail import hooks
 
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from community.moderation.registry import MODERATED_TYPE_HOOK
+from comptoir.page_cache import CACHED_PAGE_HOOK, MEMBER_PROFILES, CachedPage
 from marketplace.catalog.panels import PRODUCT_ANNOTATOR_HOOK, PRODUCT_PANEL_HOOK
 from rewards.pools import EARNING_POOL_HOOK
 
 from .earning import ReviewersPool
-from .member_data import reviews_erase, reviews_export
+from .forms import ReviewFilterForm
+from .member_data import (
+    reviews_delete_public,
+    reviews_erase,
+    reviews_erase_summary,
+    reviews_export,
+    reviews_files,
+)
 from .moderation import REVIEW_MODERATED_TYPE
 from .product_page import RatingAnnotator, ReviewsPanel
 
@@ -28,6 +36,18 @@ def product_reviews_panel():
 @hooks.register(PRODUCT_ANNOTATOR_HOOK)
 def product_rating_annotator():
     return RatingAnnotator()
+
+
+@hooks.register(CACHED_PAGE_HOOK)
+def product_page_review_filters():
+    # The reviews' filters and pages on the cached product page, which shows
+    # their authors; the reviews services forget the product's page when its
+    # reviews change.
+    return CachedPage(
+        url_name="catalog:product_detail",
+        tags=lambda request, match: {MEMBER_PROFILES},
+        query_params={*ReviewFilterForm.base_fields, "page"},
+    )
 
 
 # --- Moderated content type and trust facts (moderation, members) -------------
@@ -59,4 +79,8 @@ def member_data_reviews():
         order=20,
         export=reviews_export,
         erase=reviews_erase,
+        files=reviews_files,
+        erase_summary=reviews_erase_summary,
+        delete_public=reviews_delete_public,
+        delete_public_label=_("Delete my reviews as well"),
     )

@@ -72,6 +72,11 @@ class ProductAnnotator:
     (annotations or a JOIN: never a query per product); `card_template` is rendered
     inside each card of an annotated list, with the card's `product`, or is empty
     for none. `name` and `order` (lower first, default 100) as for panels.
+
+    Cards are kept as HTML, keyed by what they show (catalog_tags.product_cards):
+    `card_key(product)` lists what this annotator's part shows, by default the
+    columns `annotate` adds. A card template that shows anything else (the viewer,
+    a query of its own) must override `card_key` to say so.
     """
 
     name: str = ""
@@ -82,11 +87,30 @@ class ProductAnnotator:
         """The queryset with this annotator's columns; unchanged by default."""
         return queryset
 
+    def card_key(self, product) -> tuple:
+        """The values of `product` this annotator's card part shows."""
+        return tuple(getattr(product, column, None) for column in self._columns())
+
+    def _columns(self) -> tuple[str, ...]:
+        # Which annotations `annotate` adds, found once per class from the query.
+        columns = _ANNOTATOR_COLUMNS.get(type(self))
+        if columns is None:
+            from .models import Product
+
+            plain = Product.objects.all()
+            added = self.annotate(plain).query.annotations
+            columns = tuple(sorted(set(added) - set(plain.query.annotations)))
+            _ANNOTATOR_COLUMNS[type(self)] = columns
+        return columns
+
     def render_card(self, parent_context: Context, product) -> SafeString:
         """The card's extra HTML for one product of an annotated list."""
         if not self.card_template:
             return SafeString("")
         return _render_in(parent_context, self.card_template, {"product": product})
+
+
+_ANNOTATOR_COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

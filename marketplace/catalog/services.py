@@ -4,6 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from comptoir.page_cache import page_cache_invalidate
+
+from .cached_pages import PRODUCTS, STOCK, product_tag, store_tag
 from .live import product_stock_broadcast
 from .models import Product, StockLevel, Store
 
@@ -59,6 +62,7 @@ def product_upsert(
         )
     if tags is not None:
         product.tags.set(tags, clear=False)
+    page_cache_invalidate(product_tag(product.pk), PRODUCTS)
     return product, created
 
 
@@ -124,6 +128,7 @@ def stock_level_set(
         level.save(update_fields=["quantity", "updated_at"])
     if changed:
         product_id = product.pk
+        page_cache_invalidate(product_tag(product_id), store_tag(store.code), STOCK)
         transaction.on_commit(
             lambda: product_stock_broadcast(
                 product_id=product_id, stock=product_stock_lines(product_id)

@@ -48,8 +48,10 @@ def product_list(request: HttpRequest) -> HttpResponse:
         stores=list(selectors.store_options()),
     )
     filters = form.filters() if form.is_bound else {}
-    products = selectors.product_list(**filters)
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages: any page, the last one too, costs what the first one does.
+    page = selectors.product_list_page(
+        params=request.GET, per_page=PRODUCTS_PER_PAGE, **filters
+    )
     return render(
         request,
         "catalog/product_list.html",

@@ -1,5 +1,5 @@
 """The catalog in the Wagtail admin (products, stores and stock levels as snippets),
-in the site search, and its live stock route."""
+in the site search, its live stock route, and its pages in the page cache."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,9 +9,18 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from comptoir.money import format_cents
+from comptoir.page_cache import CACHED_PAGE_HOOK, page_cache_invalidate
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from comptoir.search import SEARCH_SECTION_HOOK
 
+from .cached_pages import (
+    CATALOG_CACHED_PAGES,
+    PRODUCTS,
+    STOCK,
+    STORES,
+    product_tag,
+    store_tag,
+)
 from .models import Product, StockLevel, Store
 from .routing import websocket_urlpatterns
 from .search import ProductsSection, StoresSection
@@ -113,10 +122,14 @@ register_snippet(CatalogViewSetGroup)
 _PREVIOUS_PRODUCT_ATTR = "_catalog_stock_previous_product_id"
 
 
+_PREVIOUS_STORE_ATTR = "_catalog_stock_previous_store_id"
+
+
 @hooks.register("before_edit_snippet")
 def remember_stock_product(request, instance):
     if isinstance(instance, StockLevel):
         setattr(request, _PREVIOUS_PRODUCT_ATTR, instance.product_id)
+        setattr(request, _PREVIOUS_STORE_ATTR, instance.store_id)
 
 
 @hooks.register("after_create_snippet")
@@ -127,6 +140,8 @@ def announce_stock_saved(request, instance):
     product_ids = {instance.product_id, getattr(request, _PREVIOUS_PRODUCT_ATTR, None)}
     for product_id in product_ids - {None}:
         product_stock_announce(product_id=product_id)
+    store_ids = {instance.store_id, getattr(request, _PREVIOUS_STORE_ATTR, None)}
+    _stock_pages_invalidate(product_ids - {None}, store_ids - {None})
 
 
 @hooks.register("after_delete_snippet")
@@ -134,6 +149,60 @@ def announce_stock_deleted(request, instances):
     stock_levels = [i for i in instances if isinstance(i, StockLevel)]
     for product_id in {level.product_id for level in stock_levels}:
         product_stock_announce(product_id=product_id)
+    _stock_pages_invalidate(
+        {level.product_id for level in stock_levels},
+        {level.store_id for level in stock_levels},
+    )
+
+
+# --- The page cache (comptoir/page_cache.py) -----------------------------------
+# The API's writes go through the services, which invalidate what they change;
+# the admin's edits of snippets are invalidated here.
+
+
+def _stock_pages_invalidate(product_ids: set[int], store_ids: set[int]) -> None:
+    if not product_ids and not store_ids:
+        return
+    codes = Store.objects.filter(pk__in=store_ids).values_list("code", flat=True)
+    page_cache_invalidate(
+        STOCK,
+        *(product_tag(product_id) for product_id in product_ids),
+        *(store_tag(code) for code in codes),
+    )
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def product_or_store_pages_invalidate(request, instance):
+    if isinstance(instance, Product):
+        page_cache_invalidate(product_tag(instance.pk), PRODUCTS)
+    elif isinstance(instance, Store):
+        page_cache_invalidate(STORES, STOCK)
+
+
+_DELETED_TAGS_ATTR = "_catalog_deleted_page_tags"
+
+
+@hooks.register("before_delete_snippet")
+def remember_deleted_pages(request, instances):
+    # A deleted instance has lost its pk by the time after_delete_snippet runs.
+    tags = set()
+    for instance in instances:
+        if isinstance(instance, Product):
+            tags |= {product_tag(instance.pk), PRODUCTS}
+        elif isinstance(instance, Store):
+            tags |= {STORES, STOCK}
+    setattr(request, _DELETED_TAGS_ATTR, tags)
+
+
+@hooks.register("after_delete_snippet")
+def deleted_pages_invalidate(request, instances):
+    page_cache_invalidate(*getattr(request, _DELETED_TAGS_ATTR, ()))
+
+
+@hooks.register(CACHED_PAGE_HOOK)
+def catalog_cached_pages():
+    return CATALOG_CACHED_PAGES
 
 
 @hooks.register(SEARCH_SECTION_HOOK)

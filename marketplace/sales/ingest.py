@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from marketplace.catalog.models import Product, Store
 from marketplace.integrations.models import ApiClient
@@ -277,9 +278,12 @@ def recorded_read(keys: set[str]) -> tuple[dict[str, dict], dict[str, Refunded]]
     refunded: dict[str, Refunded] = defaultdict(Refunded)
     if not keys:
         return by_id, refunded
-    recorded = SaleEvent.objects.filter(
-        Q(external_id__in=keys) | Q(refund_of__in=keys)
-    ).values(*_COMPARED.values(), "external_id", "product_id")
+    if connection.vendor == "postgresql":
+        recorded = _recorded_rows_postgresql(keys)
+    else:
+        recorded = SaleEvent.objects.filter(
+            Q(external_id__in=keys) | Q(refund_of__in=keys)
+        ).values(*_COMPARED.values(), "external_id", "product_id")
     for event in recorded:
         if event["external_id"] in keys:
             by_id[event["external_id"]] = event
@@ -291,6 +295,50 @@ def recorded_read(keys: set[str]) -> tuple[dict[str, dict], dict[str, Refunded]]
                 amount_cents=event["amount_cents"],
             )
     return by_id, refunded
+
+
+# The keys of a recorded event's values, in the order of _RECORDED_SQL's columns.
+_RECORDED_KEYS = (
+    "external_id",
+    "kind",
+    "product_id",
+    "product__sku",
+    "quantity",
+    "amount_cents",
+    "store__code",
+    "channel",
+    "customer_ref",
+    "occurred_at",
+    "refund_of",
+)
+
+
+def _recorded_sql() -> str:
+    event, product, store = SaleEvent, Product, Store
+    return (
+        "SELECT e.external_id, e.kind, e.product_id, p.sku, e.quantity,"
+        " e.amount_cents, s.code, e.channel, e.customer_ref, e.occurred_at,"
+        " e.refund_of"
+        f" FROM {event._meta.db_table} e"
+        f" JOIN {product._meta.db_table} p ON p.id = e.product_id"
+        f" LEFT JOIN {store._meta.db_table} s ON s.id = e.store_id"
+        # One array parameter each instead of IN lists of 1,000 placeholders,
+        # which Django builds and psycopg quotes one by one. Each array is behind a
+        # scalar subquery so the planner does not see its 1,000 values: when it
+        # does (an IN list or a literal array), it reckons that 2,000 index probes
+        # cost more than reading the whole table, and scans all of it (38 ms at
+        # 240,000 events, growing with the table; 2 ms through the indexes).
+        " WHERE e.external_id = ANY((SELECT %s::varchar[])::varchar[])"
+        " OR e.refund_of = ANY((SELECT %s::varchar[])::varchar[])"
+    )
+
+
+def _recorded_rows_postgresql(keys: set[str]) -> list[dict[str, Any]]:
+    """`recorded_read`'s query on PostgreSQL, with the same values as the ORM's."""
+    wanted = list(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(_recorded_sql(), [wanted, wanted])
+        return [dict(zip(_RECORDED_KEYS, row, strict=True)) for row in cursor]
 
 
 def _sale_errors(event: Event, refunds: Refunded | None) -> dict[str, str]:
@@ -419,21 +467,14 @@ def events_insert(
     # Inserting in id order makes concurrent batches lock index entries in the same
     # order on PostgreSQL, so overlapping batches wait for each other, never deadlock.
     ordered = sorted(accepted, key=lambda event: event.id)
-    # One INSERT for a batch of 1,000 events rather than 16 of 66.
-    SaleEvent.objects.bulk_create(
-        [event.model(client=client, batch=batch) for event in ordered],
-        ignore_conflicts=True,
-    )
-    # Rows recorded by a concurrent call in the meantime were skipped by the unique
-    # sender's id (a sale: two calls may record sales of one id at once); the ones
-    # carrying this batch's mark are new, the others are compared with what won.
-    ids = [event.id for event in ordered]
-    created = set(
-        SaleEvent.objects.filter(external_id__in=ids, ingest_batch=batch).values_list(
-            "external_id", flat=True
-        )
-    )
+    if connection.vendor == "postgresql":
+        created = _insert_postgresql(ordered, client=client, batch=batch)
+    else:
+        created = _insert_orm(ordered, client=client, batch=batch)
     result.created = len(created)
+    # Rows recorded by a concurrent call in the meantime were skipped by the unique
+    # sender's id (a sale: two calls may record sales of one id at once); they are
+    # compared with what won.
     skipped = [event for event in ordered if event.id not in created]
     if not skipped:
         return
@@ -444,3 +485,91 @@ def events_insert(
             conflicts.append(Conflict(event, winners[event.id], fields))
         else:
             result.duplicates += 1
+
+
+def _insert_orm(
+    ordered: list[Event], *, client: ApiClient | None, batch: uuid.UUID
+) -> set[str]:
+    """bulk_create, then the ids carrying this batch's mark: the new ones."""
+    # One INSERT for a batch of 1,000 events rather than 16 of 66.
+    SaleEvent.objects.bulk_create(
+        [event.model(client=client, batch=batch) for event in ordered],
+        ignore_conflicts=True,
+    )
+    ids = [event.id for event in ordered]
+    return set(
+        SaleEvent.objects.filter(external_id__in=ids, ingest_batch=batch).values_list(
+            "external_id", flat=True
+        )
+    )
+
+
+# (column, PostgreSQL array type) of each value an event brings, in _INSERT order.
+_INSERTED = (
+    ("external_id", "varchar"),
+    ("kind", "varchar"),
+    ("product", "bigint"),
+    ("quantity", "integer"),
+    ("amount_cents", "bigint"),
+    ("net_cents", "bigint"),
+    ("store", "bigint"),
+    ("channel", "varchar"),
+    ("customer_ref", "varchar"),
+    ("member", "bigint"),
+    ("occurred_at", "timestamptz"),
+    ("refund_of", "varchar"),
+)
+
+
+def _insert_sql() -> str:
+    columns = [SaleEvent._meta.get_field(name).column for name, _ in _INSERTED]
+    batch_columns = [
+        SaleEvent._meta.get_field(name).column
+        for name in ("received_at", "client", "ingest_batch")
+    ]
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _INSERTED)
+    return (
+        f"INSERT INTO {SaleEvent._meta.db_table}"
+        f" ({', '.join(columns + batch_columns)})"
+        f" SELECT {', '.join(columns)}, %s, %s, %s"
+        f" FROM unnest({arrays}) AS event ({', '.join(columns)})"
+        f" ON CONFLICT ({SaleEvent._meta.get_field('external_id').column}) DO NOTHING"
+        f" RETURNING {SaleEvent._meta.get_field('external_id').column}"
+    )
+
+
+def _insert_postgresql(
+    ordered: list[Event], *, client: ApiClient | None, batch: uuid.UUID
+) -> set[str]:
+    """One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING: the
+    ids it returns are the new ones.
+
+    Measured on a batch of 1,000, it costs a third of what bulk_create and the read
+    after it did: no model instances, no 15,000 placeholders to build and quote, and
+    no second query. unnest keeps the arrays' order, so rows go in id order.
+    """
+    rows = [event.row for event in ordered]
+    refund = SaleEvent.Kind.REFUND
+    values = [
+        [row.id for row in rows],
+        [row.type for row in rows],
+        [event.product_id for event in ordered],
+        [row.quantity for row in rows],
+        [row.amount_cents for row in rows],
+        [-row.amount_cents if row.type == refund else row.amount_cents for row in rows],
+        [event.store_id for event in ordered],
+        [row.channel for row in rows],
+        [row.customer_ref or "" for row in rows],
+        [event.member_id for event in ordered],
+        [row.occurred_at for row in rows],
+        [row.refund_of or "" for row in rows],
+    ]
+    # received_at as the ORM's auto_now_add would set it: Django's clock, not the
+    # database's, so tests that move time move it too.
+    received_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(),
+            [received_at, client.pk if client else None, batch, *values],
+        )
+        return {external_id for (external_id,) in cursor.fetchall()}

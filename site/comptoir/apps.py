@@ -6,3 +6,9 @@ class ComptoirConfig(AppConfig):
 
     name = "comptoir"
     verbose_name = "Comptoir"
+
+    def ready(self):
+        from comptoir import checks  # noqa: F401 (registers them)
+        from comptoir.page_cache import page_signals_connect
+
+        page_signals_connect()

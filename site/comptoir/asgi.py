@@ -9,18 +9,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.settings.dev")
 # in every app's consumers).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from comptoir.metrics import count_open_sockets  # noqa: E402
 from comptoir.resilience import ChannelLayerOutageGuard  # noqa: E402
-from comptoir.routing import RegisteredWebsocketRouter  # noqa: E402
+from comptoir.routing import (  # noqa: E402
+    RegisteredWebsocketRouter,
+    SessionAuthMiddleware,
+)
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
+            # Channels' AuthMiddlewareStack, for the sockets that send a session.
+            SessionAuthMiddleware(
                 # While Redis is down a socket is closed "try again later",
                 # whatever its consumer, rather than crashing.
                 ChannelLayerOutageGuard(RegisteredWebsocketRouter())
@@ -28,3 +32,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+# Open sockets as a Prometheus gauge, when METRICS_ENABLED (comptoir/metrics.py).
+application = count_open_sockets(application)

@@ -28,6 +28,7 @@ from channels_redis.core import RedisChannelLayer
 from channels_redis.utils import create_pool
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from redis.asyncio import BlockingConnectionPool
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -221,8 +222,14 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         )
 
     def create_pool(self, index):
-        return create_pool(
-            {"retry": AsyncRetry(NoBackoff(), RETRIES), **self.hosts[index]}
+        host = {"retry": AsyncRetry(NoBackoff(), RETRIES), **self.hosts[index]}
+        wait = host.pop("pool_wait_seconds", None)
+        if "address" not in host or wait is None:
+            return create_pool(host)
+        # redis-py's own pool raises MaxConnectionsError once it is full, which
+        # would fail a burst of connects as if Redis were down: this one waits.
+        return BlockingConnectionPool.from_url(
+            host.pop("address"), timeout=wait, **host
         )
 
     async def _call(self, method: str, *args, drop: bool):

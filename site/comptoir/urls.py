@@ -13,13 +13,21 @@ from community.members.views import AdminLogoutView
 from community.moderation import urls as moderation_urls
 from community.notifications import urls as notifications_urls
 from community.reviews import urls as reviews_urls
+from comptoir import health, metrics
+from comptoir.language import language_switch
 from editorial import urls as editorial_urls
 from editorial.sitemaps import SITEMAPS
 from marketplace.catalog import urls as catalog_urls
 from marketplace.integrations.api import api
 from rewards import urls as rewards_urls
 
+# A database outage met outside a view answers 503 too (comptoir/db_outage.py).
+handler500 = "comptoir.db_outage.server_error"
+
 urlpatterns = [
+    # Probes first: they touch no database, session or cache on the way.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("django-admin/", admin.site.urls),
     # Ahead of Wagtail's own, which logs out on GET too.
     path("admin/logout/", AdminLogoutView.as_view()),
@@ -27,6 +35,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language_switch, name="language_switch"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -38,6 +47,10 @@ urlpatterns = [
     path("", include(notifications_urls)),
     path("", include(catalog_urls)),
 ]
+
+if settings.METRICS_ENABLED:
+    # Prometheus's scrape, for METRICS_ALLOWED_IPS only (comptoir/metrics.py).
+    urlpatterns.insert(0, path("metrics", metrics.metrics_view, name="metrics"))
 
 if settings.SERVE_MEDIA:
     # Member uploads are served by Django only until S3-compatible storage is set.

@@ -23,7 +23,8 @@ def _images_with(filter_spec: str) -> QuerySet:
 def _article_cards(queryset: QuerySet) -> QuerySet:
     return queryset.defer_streamfields().prefetch_related(
         Prefetch("cover_image", queryset=_images_with(ARTICLE_CARD_FILTER)),
-        "tags",
+        # A plain list: into `article.tags` it builds a queryset per article.
+        Prefetch("tags", to_attr="tag_list"),
     )
 
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 
 from comptoir.demo.members import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD
@@ -48,7 +48,10 @@ def _snapshot() -> dict[str, tuple[int, int | None]]:
     return {
         model._meta.label: (
             model._base_manager.count(),
-            model._base_manager.aggregate(top=Max("pk"))["top"],
+            # UUID keys have no order (and no MAX on PostgreSQL): the count says it.
+            model._base_manager.aggregate(top=Max("pk"))["top"]
+            if isinstance(model._meta.pk, models.IntegerField)
+            else None,
         )
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy

@@ -1,5 +1,6 @@
 """The rewards programme in a member's data: exported in cents; on erasure the
-ledger keeps every row and bank details of settled payouts are blanked."""
+ledger keeps every row, the balance is settled as the programme says and bank
+details of settled payouts are blanked."""
 
 import datetime as dt
 
@@ -94,25 +95,32 @@ def test_the_export_holds_wallet_statement_and_payouts_in_cents(earner, manager)
     assert rewards["originated_products"] == [{"sku": "PLANTER-1", "share_bp": 10_000}]
 
 
-def test_erasure_blanks_bank_details_and_leaves_the_ledger_alone(earner, manager):
-    # given a transfer paid by finance
+def test_erasure_blanks_bank_details_and_settles_the_balance_in_the_ledger(
+    earner, manager
+):
+    # given a transfer paid by finance, €30.00 still available
     payout_approve(payout=transfer(earner, 2_000, "t"), by=manager)
     batch = payouts_export(by=manager)
     batch_mark_paid(batch=batch, by=manager)
-    before, wallet_before = ledger(), wallet_summary(member_id=earner.pk)
+    before = ledger()
+    assert wallet_summary(member_id=earner.pk).available_cents == 3_000
     # when her data is erased
     erased = member_data_erase(member=earner)
     # then the payout no longer holds her bank details, and keeps its amount
-    assert erased["rewards"] == 1
-    payout = Payout.objects.get(member=earner)
+    assert erased["rewards"] == 3  # the bank details, the voucher and its entry
+    payout = Payout.objects.get(member=earner, method="transfer")
     assert (payout.iban, payout.account_holder) == ("", "")
     assert (payout.amount_cents, payout.status) == (2_000, Payout.Status.PAID)
     assert "FR76" not in batch_csv(batch=batch)
-    # and the ledger has not changed by one row, sums to zero, and her balances
-    # are still held by the anonymised account
-    assert ledger() == before
+    # and her balance was paid as a voucher, as the programme's default says
+    voucher = Payout.objects.get(member=earner, method="voucher")
+    assert (voucher.amount_cents, voucher.status) == (3_000, Payout.Status.ISSUED)
+    # and the ledger kept every row, only added balanced ones, sums to zero, and
+    # the anonymised account holds nothing more
+    assert set(before) <= set(ledger())
     assert Entry.objects.aggregate(total=Sum("amount_cents"))["total"] == 0
-    assert wallet_summary(member_id=earner.pk) == wallet_before
+    wallet = wallet_summary(member_id=earner.pk)
+    assert (wallet.pending_cents, wallet.available_cents) == (0, 0)
 
 
 @pytest.mark.parametrize("step", ["requested", "approved", "exported"])

@@ -1,13 +1,29 @@
-"""python manage.py rewards_close 2026-10: close a month of the rewards programme."""
+"""python manage.py rewards_close 2026-10: close a month of the rewards programme.
+
+`--background` asks a worker to do it instead (its progress shows in the admin's
+"Background tasks"); without it the close runs here, as it always did.
+"""
 
 import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy
 
+from comptoir.background import JobProgress, background_task
 from comptoir.progress import Progress
 from rewards.selectors import cents_text
-from rewards.services import close_month_text
+from rewards.services import close_month_text, month_parse
+
+
+@background_task(
+    label=gettext_lazy("Monthly rewards close"), attempts=2, lease_seconds=1800
+)
+def rewards_close_job(*, month: str) -> str:
+    """Close a month from a worker; closing it again changes nothing, so a lost
+    worker's attempt is simply run again."""
+    period, created = close_month_text(text=month, progress=JobProgress())
+    return f"{period} {'closed' if created else 'already closed'}"
 
 
 class Command(BaseCommand):
@@ -16,8 +32,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("month", help="the month to close, YYYY-MM")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="leave the close to a background worker and return at once",
+        )
 
-    def handle(self, *args, month, quiet=False, **options):
+    def handle(self, *args, month, quiet=False, background=False, **options):
+        if background:
+            try:
+                month_parse(month)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            job = rewards_close_job.enqueue(month=month, summary=month)
+            self.stdout.write(f"Close of {month} asked for: background job {job.pk}.")
+            return
         progress = Progress(self.stdout, quiet=quiet or options["verbosity"] == 0)
         started = time.perf_counter()
         try:

@@ -71,8 +71,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that does not answer makes a 503 page, not a stack trace.
+    "comptoir.db_outage.DatabaseOutageMiddleware",
     "comptoir.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Ahead of sessions and authentication: a page from the cache costs no query.
+    "comptoir.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +87,18 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Prometheus metrics at /metrics (comptoir/metrics.py), off unless asked for: the
+# middlewares of django-prometheus go around all the others, to time them too.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 ROOT_URLCONF = "comptoir.urls"
 WSGI_APPLICATION = "comptoir.wsgi.application"
@@ -123,14 +139,37 @@ SQLITE_OPTIONS = {
     ),
 }
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+
+
+def database_from_url(url: str) -> dict:
+    """A DATABASES entry for `url`, with the scale settings of README's table."""
+    # A pool keeps connections itself: Django refuses persistent ones beside it.
+    conn_max_age = 0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 0)
+    database = dj_database_url.parse(
+        url,
+        conn_max_age=conn_max_age,
+        # A kept connection that the server dropped is replaced, not failed on.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", conn_max_age > 0),
+    )
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = dict(SQLITE_OPTIONS)
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        # A host that does not answer costs a page seconds (then a 503), not a
+        # worker its whole timeout.
+        options["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        if DATABASE_POOL:
+            options["pool"] = {
+                "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            }
+    return database
+
+
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
-        )
-    }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -139,6 +178,15 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# Reads outside a transaction go to a read replica when one is given
+# (comptoir/db_router.py); writes and everything in a transaction to the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["comptoir.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and live updates -----------------------------------------------------
@@ -154,8 +202,36 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Anonymous visitors' pages from the cache above, forgotten when what they show
+# changes (comptoir/page_cache.py); PAGE_CACHE_SECONDS is only a safety net.
+# Browsers and proxies may keep such a page PAGE_CACHE_MAX_AGE seconds: nothing
+# tells them of a change.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+
 # --- Background work ------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Jobs (comptoir/background.py) run at once inside the process that asks for them
+# (`immediate`: make run, tests), or are stored for `manage.py tasks_worker`
+# (`database`: production's default).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def tasks_setting(name: str) -> dict:
+    """TASKS for the backend named `name` (the TASKS_BACKEND variable)."""
+    if name not in TASK_BACKENDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_setting(env_str("TASKS_BACKEND", "immediate"))
 
 # --- Members ----------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -212,6 +288,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language links' choice (comptoir/language.py) outlives the browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
@@ -240,6 +318,55 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# S3-compatible object storage (django-storages) for uploads, by settings alone.
+# Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME else "files")
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "file_overwrite": False,
+    }
+    _custom_domain = env_str("AWS_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": env_str("AWS_MEDIA_LOCATION", "media"),
+            "custom_domain": _custom_domain or None,
+            # Published media: plain URLs a CDN can cache, not signed ones.
+            "querystring_auth": False,
+        },
+    }
+    # Never public: its own bucket or prefix, signed URLs, streamed by the app.
+    STORAGES["private_media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env_str("AWS_PRIVATE_STORAGE_BUCKET_NAME")
+            or AWS_STORAGE_BUCKET_NAME,
+            "location": env_str("AWS_PRIVATE_MEDIA_LOCATION", "private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    # Where the images are served from, for the Content-Security-Policy below.
+    if _custom_domain:
+        _media_origin = f"https://{_custom_domain}/"
+    elif _s3["endpoint_url"]:
+        _media_origin = f"{_s3['endpoint_url'].rstrip('/')}/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        _media_origin = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+    MEDIA_URL = env_str("MEDIA_URL", _media_origin)
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+elif MEDIA_STORAGE != "files":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be files or s3, not {MEDIA_STORAGE!r}."
+    )
 # Development serves static files straight from the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 if WHITENOISE_USE_FINDERS:
@@ -259,6 +386,27 @@ def _origins(*urls: str) -> list[str]:
     return sorted({"/".join(url.split("/")[:3]) for url in urls if "://" in url})
 
 
+# Where the pages' scripts open their websockets (comptoir/static/comptoir/js/
+# live-socket.js): unset, the page's own origin (a proxy routes /ws/ to Daphne);
+# ":8001", the page's host on that port (make serve-prod without a proxy); or a
+# whole origin, "wss://live.shop.example".
+LIVE_SOCKET_URL = env_str("LIVE_SOCKET_URL").strip().rstrip("/")
+
+
+_WS_SCHEMES = ("ws", "wss")
+
+
+def _socket_origins(url: str, hosts: list[str]) -> list[str]:
+    """What connect-src must allow beyond 'self' for sockets at `url`."""
+    if not url:
+        return []
+    if url.startswith(":"):
+        # ALLOWED_HOSTS' ".shop.example" is the domain and its subdomains.
+        names = {f"*{host}" if host.startswith(".") else host for host in hosts}
+        return sorted(f"{ws}://{name}{url}" for name in names for ws in _WS_SCHEMES)
+    return _origins(url.replace("http", "ws", 1) if url.startswith("http") else url)
+
+
 # Sent by every setting alike, so the browser tests see what production sends. The
 # site's own scripts, styles and images only: inline scripts, event handlers and
 # style attributes are refused, and so is anything from another origin (but media
@@ -270,8 +418,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:", *_origins(MEDIA_URL, STATIC_URL)],
         "font-src": [SELF],
-        # 'self' covers the site's own websockets (ws: and wss:).
-        "connect-src": [SELF],
+        # 'self' covers the site's own websockets (ws: and wss:) on its own port.
+        "connect-src": [SELF, *_socket_origins(LIVE_SOCKET_URL, ALLOWED_HOSTS)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -296,6 +444,35 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Comptoir")
 WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Elasticsearch or OpenSearch when SEARCH_URL is set. Wagtail imports the backend,
+# and its client, only when searching or indexing: install the client first
+# (README, "Deploying"); `manage.py check` says so if it is missing.
+SEARCH_URL = env_str("SEARCH_URL")
+SEARCH_BACKENDS = {
+    "elasticsearch8": "wagtail.search.backends.elasticsearch8",
+    "elasticsearch9": "wagtail.search.backends.elasticsearch9",
+    "opensearch2": "wagtail.search.backends.opensearch2",
+    "opensearch3": "wagtail.search.backends.opensearch3",
+}
+if SEARCH_URL:
+    _engine = env_str("SEARCH_BACKEND", "elasticsearch8")
+    if _engine not in SEARCH_BACKENDS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, "
+            f"not {_engine!r}."
+        )
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": SEARCH_BACKENDS[_engine],
+            "URLS": env_list("SEARCH_URL", []),
+            "INDEX": env_str("SEARCH_INDEX", "comptoir"),
+            "TIMEOUT": env_int("SEARCH_TIMEOUT", 5),
+            "OPTIONS": {},
+            "INDEX_SETTINGS": {},
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

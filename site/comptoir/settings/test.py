@@ -25,6 +25,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Off but in the page cache's own tests (tests/comptoir/test_page_cache.py, which
+# turn it on): pages are forgotten when a change *commits*, and a test's changes
+# never commit unless it captures the commit callbacks; many tests read a page,
+# change data (with factories, or hooks registered for the test) and read it again.
+# The headers it sends (Cache-Control, Vary) are sent either way.
+PAGE_CACHE_ENABLED = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django empties the test database with TRUNCATE between transactional tests;

@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.utils.html import format_html
 
 from comptoir.money import format_cents
 
@@ -42,3 +44,14 @@ def markdown(text):
     from comptoir.markup import markdown_to_safe_html
 
     return markdown_to_safe_html(text or "")
+
+
+@register.simple_tag
+def live_socket_meta():
+    """<meta> telling live-socket.js where the websockets are (LIVE_SOCKET_URL), when
+    not on the page's own origin."""
+    if not settings.LIVE_SOCKET_URL:
+        return ""
+    return format_html(
+        '<meta name="comptoir-live-socket" content="{}">', settings.LIVE_SOCKET_URL
+    )

@@ -36,7 +36,12 @@ from marketplace.sales.models import SaleEvent
 from marketplace.sales.services import sale_events_ingest
 from rewards.models import Entry, LedgerTransaction
 from rewards.selectors import wallet_summary
-from rewards.services import period_close, product_originators_set, programme_join
+from rewards.services import (
+    period_close,
+    product_originators_set,
+    programme_join,
+    rewards_release,
+)
 from tests.factories import MemberFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +50,11 @@ OCTOBER = dt.date(2026, 10, 1)
 SECTIONS = [
     "profile",
     "reviews",
+    "moderation",
     "rewards",
     "notifications",
     "email_preferences",
+    "emails_waiting",
     "purchases",
 ]
 
@@ -237,10 +244,12 @@ def test_a_temporarily_registered_section_appears_in_the_export(world):
     assert list(export["sections"]) == [
         "profile",
         "reviews",
+        "moderation",
         "wishlist",
         "rewards",
         "notifications",
         "email_preferences",
+        "emails_waiting",
         "purchases",
     ]
     [item] = export["sections"]["wishlist"]
@@ -267,7 +276,7 @@ def test_erasure_anonymises_the_account_and_says_what_each_section_did(
     assert erased["reviews"] == 1  # one photo
     assert erased["notifications"] == 1
     assert erased["purchases"] == 2
-    assert erased["rewards"] == 0  # no payout, so no bank details
+    assert erased["rewards"] == 3  # early release, voucher payout and its entry
     # and the account row stays, anonymised, with no way in and no rights
     marie = get_user_model().objects.get(pk=marie.pk)
     assert marie.email == f"erased-{marie.pk}@erased.invalid"
@@ -320,23 +329,30 @@ def test_erasure_deletes_notifications_and_forgets_the_customer_on_sales(world):
     assert net_revenue() == revenue_before
 
 
-def test_erasure_leaves_the_ledger_untouched_and_balanced(world):
-    # given the ledger after October's close
+def test_erasure_keeps_every_ledger_row_and_settles_the_balance_balanced(world):
+    # given the ledger after October's close, Marie's €0.30 still pending
     marie = world["marie"]
     before = ledger_rows()
-    wallet_before = wallet_summary(member_id=marie.pk)
+    assert wallet_summary(member_id=marie.pk).pending_cents == 30
     # when Marie's data is erased
     member_data_erase(member=marie)
-    # then not one ledger row changed, it still sums to zero, and her balance is
-    # still held by the anonymised account
-    assert ledger_rows() == before
+    # then not one ledger row changed, new ones settled her balance (released
+    # early, then paid as a voucher, the programme's default), and it all still
+    # sums to zero, transaction by transaction
+    after = ledger_rows()
+    assert set(before) <= set(after)
     assert Entry.objects.aggregate(total=Sum("amount_cents"))["total"] == 0
     for txn in LedgerTransaction.objects.all():
         assert txn.entries.aggregate(total=Sum("amount_cents"))["total"] == 0
-    assert wallet_summary(member_id=marie.pk) == wallet_before
-    # and closing October again changes nothing
+    wallet = wallet_summary(member_id=marie.pk)
+    assert (wallet.pending_cents, wallet.available_cents) == (0, 0)
+    assert wallet.earned_cents == 30
+    # and closing October again, or releasing it, changes nothing more
     assert period_close(month=OCTOBER)[1] is False
-    assert ledger_rows() == before
+    rewards_release(now=timezone.now() + dt.timedelta(days=60))
+    wallet = wallet_summary(member_id=marie.pk)
+    assert (wallet.pending_cents, wallet.available_cents) == (0, 0)
+    assert Entry.objects.aggregate(total=Sum("amount_cents"))["total"] == 0
 
 
 def test_an_erasure_a_section_refuses_leaves_everything_as_it_was(

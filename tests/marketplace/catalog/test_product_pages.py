@@ -137,11 +137,13 @@ def test_product_list_paginates_by_24_and_keeps_filters_in_links(client):
         ProductFactory().tags.add("jardin")
 
     first = client.get("/products/?tag=jardin")
-    second = client.get("/products/?tag=jardin&page=2")
+    cursor = first.context["page_obj"].next_cursor
+    second = client.get(f"/products/?tag=jardin&after={cursor}")
 
     assert len(first.context["page_obj"].object_list) == 24
     assert len(second.context["page_obj"].object_list) == 1
-    assert "?tag=jardin&amp;page=2" in first.content.decode()
+    assert f"?tag=jardin&amp;after={cursor}" in first.content.decode()
+    assert "?tag=jardin&amp;page=last" in first.content.decode()
 
 
 def test_product_page_shows_product_and_links_tags(client, product):

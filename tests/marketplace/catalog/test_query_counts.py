@@ -87,3 +87,28 @@ def test_product_page_query_count_does_not_grow(client):
 
     # then the page costs the same number of queries
     assert small == large
+
+
+def test_product_list_of_24_cards_stays_within_its_queries(
+    client, django_assert_max_num_queries
+):
+    # given a full page of products with photos and tags, and more after it
+    build_catalog(products=30, stores=2)
+    client.get("/products/")  # renditions made, cards kept
+
+    # then a page of 24 cards costs: count, rows (with the ratings' join), tags,
+    # images and renditions, the filters' tags and stores
+    with django_assert_max_num_queries(7):
+        response = client.get("/products/")
+    assert len(response.context["page_obj"].object_list) == 24
+
+
+def test_product_page_stays_within_its_queries(client, django_assert_max_num_queries):
+    product = ProductFactory(slug="bache", image=make_image())
+    product.tags.add("jardin", "outils")
+    StockLevelFactory(product=product, store=StoreFactory(), quantity=4)
+    client.get("/products/bache/")
+
+    # product (+ tags, image, renditions), stock, the reviews panel's reads
+    with django_assert_max_num_queries(8):
+        assert client.get("/products/bache/").status_code == 200

@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from community.members.member_data import member_data_erase, member_data_export
+from community.members.data_requests import member_erase_recorded
+from community.members.member_data import member_data_export
 from community.members.models import User
 
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             if typed.strip().lower() != member.email.lower():
                 raise CommandError("Erasure cancelled: the address typed differs.")
         try:
-            erased = member_data_erase(member=member)
+            erased, farewell = member_erase_recorded(member=member, by=None)
         except (ValidationError, PermissionDenied) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError(
@@ -81,4 +82,7 @@ class Command(BaseCommand):
             ) from None
         for name, count in erased.items():
             self.stdout.write(f"{name}: {count}")
+        for line in farewell:
+            # What the member must still be told (a voucher code): pass it on.
+            self.stdout.write(f"To tell the member: {line}")
         self.stdout.write(self.style.SUCCESS(f"Member #{member.pk} erased."))

@@ -11,19 +11,36 @@
 //
 // Messages that are not JSON are ignored. Without WebSocket support it does
 // nothing and returns false: pages still show what they had when loaded.
+//
+// Sockets go to the page's own origin, unless the page says otherwise in
+// <meta name="comptoir-live-socket" content="..."> (the LIVE_SOCKET_URL setting):
+// ":8001" is the page's host on that port (Daphne beside gunicorn, no proxy),
+// "wss://live.shop.example" another origin.
 (function () {
   "use strict";
 
   var MIN_DELAY = 1000;
   var MAX_DELAY = 30000;
 
+  function socketOrigin() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var meta = document.querySelector('meta[name="comptoir-live-socket"]');
+    var base = meta ? (meta.getAttribute("content") || "").trim() : "";
+    if (!base) {
+      return scheme + window.location.host;
+    }
+    if (base.charAt(0) === ":") {
+      return scheme + window.location.hostname + base;
+    }
+    return base.replace(/^http/, "ws").replace(/\/+$/, "");
+  }
+
   function liveSocket(path, options) {
     if (!("WebSocket" in window)) {
       return false;
     }
     options = options || {};
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + path;
+    var url = socketOrigin() + path;
     var delay = MIN_DELAY;
     var timer = null;
 
