@@ -25,7 +25,7 @@ demo: migrate
 
 serve:
 	@echo "Serving Comptoir with Daphne on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
-	DJANGO_SETTINGS_MODULE=comptoir.settings.dev $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) comptoir.asgi:application
+	DJANGO_SETTINGS_MODULE=comptoir.settings.dev $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) --websocket_connect_timeout 30 comptoir.asgi:application
 
 run: demo serve
 

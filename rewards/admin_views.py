@@ -68,7 +68,26 @@ def periods(request):
     form = CloseForm(request.POST or None, initial={"month": f"{suggested:%Y-%m}"})
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and "background" in request.POST:
+            # A close of a million sales takes minutes: a worker does it and the
+            # admin's Background tasks page shows its progress.
+            try:
+                services.close_month_later(
+                    text=form.cleaned_data["month"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error("month", error.messages)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The close of %(month)s is queued: its progress shows "
+                        "under Settings › Background tasks."
+                    )
+                    % {"month": form.cleaned_data["month"]},
+                )
+                return redirect("rewards_admin:periods")
+        elif form.is_valid():
             try:
                 period, created = services.close_month_text(
                     text=form.cleaned_data["month"], by=request.user

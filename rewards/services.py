@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.notifications.services import notification_send
+from comptoir.background import JobProgress, background_task
 from comptoir.money import format_cents
 from marketplace.catalog.models import Product
 
@@ -460,3 +462,24 @@ def close_month_text(*, text: str, by=None, progress=None) -> tuple[Period, bool
         raise ValidationError(
             _("This month is being closed by someone else.")
         ) from None
+
+
+@background_task(
+    label=gettext_lazy("Monthly rewards close"), attempts=2, lease_seconds=1800
+)
+def rewards_close_job(*, month: str) -> str:
+    """Close a month from a worker; closing it again changes nothing, so a lost
+    worker's attempt is simply run again."""
+    period, created = close_month_text(text=month, progress=JobProgress())
+    return f"{period} {'closed' if created else 'already closed'}"
+
+
+def close_month_later(*, text: str, by=None):
+    """Ask a background worker to close the month written "YYYY-MM"; returns the
+    job. The month is checked here, so a typo is an error now rather than a failed
+    job later; asking twice for one month starts one job."""
+    if by is not None:
+        _manager_check(by)
+    month = month_parse(text)
+    key = f"rewards-close-{month:%Y-%m}"
+    return rewards_close_job.enqueue(key=key, summary=f"{month:%Y-%m}", month=text)

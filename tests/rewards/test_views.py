@@ -220,6 +220,34 @@ def test_manager_closes_a_month_with_the_button(client, manager):
     assert b"next one to close is 2026-11" in wrong.content
 
 
+def test_manager_leaves_a_close_to_a_background_worker(
+    client, manager, django_capture_on_commit_callbacks
+):
+    from comptoir.models import BackgroundJob
+    from rewards.models import Period
+
+    member = member_joined()
+    product = ProductFactory()
+    product_originators_set(product=product, shares={member: 10_000})
+    ingest([sale_row(product.sku, 100_000, at(2026, 10, 5))])
+    client.force_login(manager)
+    wrong = client.post("/admin/rewards/", {"month": "2026-13", "background": "1"})
+    assert wrong.status_code == 400
+    assert not BackgroundJob.objects.exists()
+    # The test settings run jobs as soon as the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/rewards/", {"month": "2026-10", "background": "1"}, follow=True
+        )
+    assert b"is queued" in response.content
+    job = BackgroundJob.objects.get()
+    assert job.summary == "2026-10"
+    assert Period.objects.get().month.isoformat() == "2026-10-01"
+    # Asking again for the same month starts no second job.
+    client.post("/admin/rewards/", {"month": "2026-10", "background": "1"})
+    assert BackgroundJob.objects.count() == 1
+
+
 def test_manager_works_the_payout_queue(client, manager):
     member = member_joined()
     _earn(member)

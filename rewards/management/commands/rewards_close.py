@@ -8,22 +8,10 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext_lazy
 
-from comptoir.background import JobProgress, background_task
 from comptoir.progress import Progress
 from rewards.selectors import cents_text
-from rewards.services import close_month_text, month_parse
-
-
-@background_task(
-    label=gettext_lazy("Monthly rewards close"), attempts=2, lease_seconds=1800
-)
-def rewards_close_job(*, month: str) -> str:
-    """Close a month from a worker; closing it again changes nothing, so a lost
-    worker's attempt is simply run again."""
-    period, created = close_month_text(text=month, progress=JobProgress())
-    return f"{period} {'closed' if created else 'already closed'}"
+from rewards.services import close_month_later, close_month_text
 
 
 class Command(BaseCommand):
@@ -41,10 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, month, quiet=False, background=False, **options):
         if background:
             try:
-                month_parse(month)
+                job = close_month_later(text=month)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            job = rewards_close_job.enqueue(month=month, summary=month)
             self.stdout.write(f"Close of {month} asked for: background job {job.pk}.")
             return
         progress = Progress(self.stdout, quiet=quiet or options["verbosity"] == 0)
