@@ -127,17 +127,25 @@ def manage(env: dict, *args: str, timeout: float = 240) -> str:
     return completed.stdout
 
 
+START_SECONDS = 240
+
+
 class Server:
     """serve_prod (or gunicorn) in its own process group, stopped on the way out."""
 
-    def __init__(self, env: dict, log_path: Path):
+    def __init__(
+        self, env: dict, log_path: Path, command: list[str] | None = None, how: str = ""
+    ):
         self.env, self.log_path = env, log_path
         self.port = int(env["PORT"])
         self.process: subprocess.Popen | None = None
-        self.how = ""
+        # Another server (bench/serving.py's single Daphne) started the same way.
+        self.command, self.how = command, how
 
     def __enter__(self) -> Server:
-        if (ROOT / "Procfile").is_file():
+        if self.command:
+            command = self.command
+        elif (ROOT / "Procfile").is_file():
             command = [str(PYTHON), "manage.py", "serve_prod"]
             self.how = "`make serve-prod` (manage.py serve_prod: the Procfile)"
         else:
@@ -160,7 +168,16 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 90
+        try:
+            return self._wait_until_it_answers()
+        except BaseException:
+            # Not yet inside the `with`: nothing else would stop its processes.
+            self.__exit__()
+            raise
+
+    def _wait_until_it_answers(self) -> Server:
+        # migrate and collectstatic come first, slow on a busy machine.
+        deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited:\n{self.log_tail()}")
@@ -174,7 +191,9 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.5)
-        raise RuntimeError(f"the server did not answer in 90 s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"the server did not answer in {START_SECONDS} s:\n{self.log_tail()}"
+        )
 
     def log_tail(self, lines: int = 30) -> str:
         self.log_file.flush()
