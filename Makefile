@@ -43,6 +43,7 @@ e2e: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/reviews.py
+	$(PY) bench/ideas.py
 	$(PY) bench/rewards.py
 	$(PY) bench/cpu.py
 	$(PY) bench/ingest.py

@@ -66,6 +66,21 @@ def wallet_summary(*, member_id: int) -> WalletSummary:
     )
 
 
+def product_originator_royalties_cents(*, product_id: int) -> int:
+    """What the closes have credited a product's originators so far, in cents.
+
+    Their originator lines on members' pending accounts (adjustments of late
+    refunds included, as negative lines); one query. For the idea page of a
+    launched idea.
+    """
+    total = Entry.objects.filter(
+        account__kind=Account.Kind.PENDING,
+        transaction__kind=LedgerTransaction.Kind.ORIGINATOR,
+        transaction__product_id=product_id,
+    ).aggregate(total=Sum("amount_cents"))["total"]
+    return int(total or 0)
+
+
 def statement_entries(*, member_id: int) -> QuerySet[Entry]:
     """A member's statement lines, newest first.
 

@@ -62,7 +62,4 @@ def emails_waiting_member_export(member) -> list[dict]:
 
 def emails_waiting_member_erase(member) -> int:
     """Withdraw the e-mails to the member that have not left; returns how many."""
-    return sum(
-        emails_waiting_erase(address) for address in _member_addresses(member)
-    )
-
+    return sum(emails_waiting_erase(address) for address in _member_addresses(member))

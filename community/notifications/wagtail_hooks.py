@@ -61,4 +61,3 @@ def member_data_emails_waiting():
         export=emails_waiting_member_export,
         erase=emails_waiting_member_erase,
     )
-

@@ -33,7 +33,7 @@ from community.moderation.services import content_submit, content_withdraw
 from community.notifications.services import notification_send
 from comptoir.background import image_renditions_prepare_later
 from comptoir.page_cache import page_cache_clear, page_cache_invalidate
-from comptoir.uploads import image_upload_clean, private_media_storage
+from comptoir.uploads import image_uploads_clean, private_media_storage
 from marketplace.catalog.cached_pages import PRODUCTS, product_tag
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
@@ -93,32 +93,15 @@ def _clean_fields(*, rating, title: str, body: str) -> tuple[int, str, str]:
 
 def _clean_photos(photos: Sequence, *, already: int = 0) -> list:
     """Each upload checked and re-encoded before anything is written."""
-    photos = [p for p in photos if p]
-    if already + len(photos) > MAX_PHOTOS:
-        raise ValidationError(
-            {
-                "photos": [
-                    _("A review may have %(max)s photos at most.") % {"max": MAX_PHOTOS}
-                ]
-            }
-        )
-    cleaned = []
-    for number, upload in enumerate(photos, start=1):
-        try:
-            cleaned.append(
-                image_upload_clean(
-                    upload,
-                    max_bytes=PHOTO_MAX_BYTES,
-                    max_pixels=PHOTO_MAX_PIXELS,
-                    allowed_formats=PHOTO_FORMATS,
-                )
-            )
-        except ValidationError as error:
-            name = getattr(upload, "name", "") or _("photo %(n)s") % {"n": number}
-            raise ValidationError(
-                {"photos": [f"{name}: {message}" for message in error.messages]}
-            ) from None
-    return cleaned
+    return image_uploads_clean(
+        photos,
+        already=already,
+        max_count=MAX_PHOTOS,
+        too_many=_("A review may have %(max)s photos at most.") % {"max": MAX_PHOTOS},
+        max_bytes=PHOTO_MAX_BYTES,
+        max_pixels=PHOTO_MAX_PIXELS,
+        allowed_formats=PHOTO_FORMATS,
+    )
 
 
 def _photo_collection() -> Collection:
@@ -400,9 +383,7 @@ def review_edit(
                 "updated_at",
             ]
         )
-        _review_send(
-            review, member=editor, new_photos=cleaned_photos, start=len(kept)
-        )
+        _review_send(review, member=editor, new_photos=cleaned_photos, start=len(kept))
     review.refresh_from_db()
     return review
 

@@ -25,11 +25,13 @@ from django.views.decorators.http import (
 
 from community.moderation.models import ModerationStatus
 from community.moderation.registry import moderated_type_for
+from comptoir.form_errors import form_errors_add
 from comptoir.redirects import next_url
 from comptoir.uploads import image_thumbnail
 from marketplace.catalog import selectors as catalog_selectors
 
 from . import selectors, services
+from .author_actions import actions_for, review_author_actions
 from .forms import ResponseForm, ReviewForm
 from .models import Review
 from .quality import (
@@ -46,17 +48,6 @@ REVIEWS_PER_PAGE = 10
 # The size of `selectors.PHOTO_THUMB_SPEC`, for private photos that have no rendition.
 PHOTO_THUMB_SIZE = (160, 160)
 MY_REVIEWS_PER_PAGE = 20
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def review_quality_sentence(review) -> str:
@@ -104,7 +95,7 @@ def review_create(request: HttpRequest, slug: str) -> HttpResponse:
                     photos=data["photos"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
                 status = 403
@@ -151,7 +142,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     remove_photo_ids=data.get("remove_photos") or [],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
                 status = 403
@@ -234,7 +225,7 @@ def review_respond(request: HttpRequest, pk: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Your answer is published."))
                 return redirect(services.review_url(review))
@@ -252,9 +243,12 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.member_reviews(member=request.user), MY_REVIEWS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    # What other apps offer the author (ideas: "Suggest an improvement").
+    actions = review_author_actions()
     for review in page.object_list:
         review.can_edit = services.review_can_edit(review)
         review.quality_sentence = review_quality_sentence(review)
+        review.author_actions = actions_for(review, actions)
     return render(request, "reviews/my_reviews.html", {"page_obj": page})
 
 

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from comptoir.money import format_cents
+from comptoir.navigation import MAIN_NAV_HOOK, NavItem
 from comptoir.page_cache import CACHED_PAGE_HOOK, page_cache_invalidate
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from comptoir.search import SEARCH_SECTION_HOOK
@@ -218,3 +219,13 @@ def stores_search_section():
 @hooks.register(WEBSOCKET_ROUTES_HOOK)
 def stock_websocket_routes():
     return websocket_urlpatterns
+
+
+@hooks.register(MAIN_NAV_HOOK)
+def products_nav_item():
+    return NavItem(label=_("Products"), url_name="catalog:product_list", order=20)
+
+
+@hooks.register(MAIN_NAV_HOOK)
+def stores_nav_item():
+    return NavItem(label=_("Stores"), url_name="catalog:store_list", order=30)

@@ -625,9 +625,7 @@ def _email_jobs_to(address: str) -> list[BackgroundJob]:
     # Few e-mail jobs keep their arguments (those not sent yet, or failed), so
     # they are read and matched here rather than by a JSON lookup per database.
     address = address.strip().lower()
-    jobs = BackgroundJob.objects.filter(
-        task_path=email_deliver.path
-    ).exclude(kwargs={})
+    jobs = BackgroundJob.objects.filter(task_path=email_deliver.path).exclude(kwargs={})
     return [
         job
         for job in jobs.iterator(chunk_size=500)

@@ -231,6 +231,36 @@ def image_upload_clean(
     return ContentFile(data, name=name)
 
 
+def image_uploads_clean(
+    uploads,
+    *,
+    already: int = 0,
+    max_count: int,
+    too_many: str,
+    field: str = "photos",
+    **limits,
+) -> list[ContentFile]:
+    """Every photo of a form checked and re-encoded before anything is written.
+
+    At most `max_count` with the `already` kept ones (`too_many` is the message
+    otherwise); each upload through `image_upload_clean` with `limits`. Errors are
+    a ValidationError on `field`, naming the file that failed.
+    """
+    uploads = [upload for upload in uploads or () if upload]
+    if already + len(uploads) > max_count:
+        raise ValidationError({field: [too_many]})
+    cleaned = []
+    for number, upload in enumerate(uploads, start=1):
+        try:
+            cleaned.append(image_upload_clean(upload, **limits))
+        except ValidationError as error:
+            name = getattr(upload, "name", "") or _("photo %(n)s") % {"n": number}
+            raise ValidationError(
+                {field: [f"{name}: {message}" for message in error.messages]}
+            ) from None
+    return cleaned
+
+
 def private_media_storage():
     """Where uploads of unpublished content are kept (`STORAGES["private_media"]`).
 
@@ -250,9 +280,7 @@ def image_thumbnail(image_file, *, size: tuple[int, int]) -> bytes:
         # JPEGs decode at a reduced scale: a thumbnail needs few of their pixels.
         img.draft("RGB", (size[0] * 2, size[1] * 2))
         upright = ImageOps.exif_transpose(img) or img
-        thumbnail = ImageOps.fit(
-            upright.convert("RGB"), size, Image.Resampling.LANCZOS
-        )
+        thumbnail = ImageOps.fit(upright.convert("RGB"), size, Image.Resampling.LANCZOS)
         out = io.BytesIO()
         thumbnail.save(out, format="JPEG", quality=80)
     return out.getvalue()

@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from community.ideas import urls as ideas_urls
 from community.members import urls as members_urls
 from community.members.views import AdminLogoutView
 from community.moderation import urls as moderation_urls
@@ -16,7 +16,7 @@ from community.reviews import urls as reviews_urls
 from comptoir import health, metrics
 from comptoir.language import language_switch
 from editorial import urls as editorial_urls
-from editorial.sitemaps import SITEMAPS
+from editorial.sitemaps import sitemap
 from marketplace.catalog import urls as catalog_urls
 from marketplace.integrations.api import api
 from rewards import urls as rewards_urls
@@ -38,12 +38,13 @@ urlpatterns = [
     path("language/<str:code>/", language_switch, name="language_switch"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(editorial_urls)),
     path("", include(rewards_urls)),
     path("", include(members_urls)),
     path("", include(moderation_urls)),
     path("", include(reviews_urls)),
+    path("", include(ideas_urls)),
     path("", include(notifications_urls)),
     path("", include(catalog_urls)),
 ]

@@ -1,15 +1,14 @@
-"""/sitemap.xml: Wagtail's pages plus the catalog's active products."""
+"""/sitemap.xml: Wagtail's pages, the catalog's active products, and the sitemaps
+other apps register (comptoir/sitemaps.py)."""
 
-from types import SimpleNamespace
-from urllib.parse import urlsplit
-
-from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
+from comptoir.sitemaps import ModelSitemap, registered_sitemaps
 from marketplace.catalog.models import Product
 
 
-class ProductSitemap(PageSitemap):
+class ProductSitemap(ModelSitemap):
     """Product pages, on the same host as the Wagtail site serving the request."""
 
     changefreq = "weekly"
@@ -27,15 +26,11 @@ class ProductSitemap(PageSitemap):
     def lastmod(self, product):
         return product.updated_at
 
-    def get_urls(self, page=1, site=None, protocol=None):
-        # Pages take their host from Wagtail's Site; products must agree with them.
-        root = urlsplit(self.get_wagtail_site().root_url)
-        return super().get_urls(
-            page, site=SimpleNamespace(domain=root.netloc), protocol=root.scheme
-        )
-
-    # Wagtail's version asks each item for its page URLs; products are plain models.
-    _urls = DjangoSitemap._urls
-
 
 SITEMAPS = {"pages": PageSitemap, "products": ProductSitemap}
+
+
+def sitemap(request, **kwargs):
+    """/sitemap.xml: ours and the registered ones, read at each request."""
+    kwargs["sitemaps"] = {**SITEMAPS, **registered_sitemaps()}
+    return wagtail_sitemap(request, **kwargs)

@@ -179,9 +179,18 @@ def test_serve_prod_serves_pages_and_sockets_and_ctrl_c_stops_every_process(
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
     )
     shop = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from tests.factories import ProductFactory; print(ProductFactory().pk)"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from tests.factories import ProductFactory; print(ProductFactory().pk)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert shop.returncode == 0, shop.stderr
     product_id = int(shop.stdout.strip().splitlines()[-1])
@@ -191,7 +200,10 @@ def test_serve_prod_serves_pages_and_sockets_and_ctrl_c_stops_every_process(
     log = open(tmp_path / "serve.log", "w+")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve_prod", "--skip-setup"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         # Its own process group, as a terminal's foreground job: Ctrl-C reaches it.
         start_new_session=True,
     )

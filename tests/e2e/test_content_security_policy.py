@@ -35,9 +35,11 @@ def recorded(page):
     console = []
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.csp_console = console
     return page
@@ -199,9 +201,10 @@ def test_injected_inline_code_and_foreign_scripts_are_refused(recorded):
     page.wait_for_timeout(300)
 
     assert page.evaluate("window.__ran") is None
-    assert page.evaluate(
-        "getComputedStyle(document.getElementById('csp-styled')).color"
-    ) != "rgb(255, 0, 0)"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('csp-styled')).color")
+        != "rgb(255, 0, 0)"
+    )
     directives = " ".join(page.evaluate("window.__cspViolations"))
     assert "script-src" in directives
     assert "https://scripts.example.com/tracker.js" in directives

@@ -58,6 +58,7 @@ def test_a_registered_section_shows_its_results_in_its_order(client, bargains):
         "articles",
         "products",
         "bargains",
+        "ideas",
         "stores",
     ]
     assert (

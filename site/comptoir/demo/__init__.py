@@ -10,6 +10,7 @@ from django.db import transaction
 from comptoir.progress import Progress
 
 from .articles import articles_build, home_build
+from .ideas import ideas_build
 from .members import ADMIN_EMAIL, admin_build, members_build
 from .moderation import moderation_build
 from .products import products_build, stock_build
@@ -43,6 +44,9 @@ def demo_load(*, progress: Progress, sales: int = DEFAULT_SALES) -> bool:
         sales_build(count=sales, progress=progress)
         reviews_build(progress=progress)
         moderation_build(progress=progress)
+        # After the reviews (an idea comes from one), before the rewards close
+        # (the launched idea's originators are paid for its sales).
+        ideas_build(progress=progress)
         rewards_build(progress=progress)
         admin_build(progress=progress)
     return True

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "community.members",
     "community.moderation",
     "community.reviews",
+    "community.ideas",
     "community.notifications",
     "rewards",
     "marketplace.catalog",

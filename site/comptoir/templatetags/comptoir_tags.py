@@ -47,6 +47,14 @@ def markdown(text):
 
 
 @register.simple_tag
+def main_nav_items():
+    """The main menu's links that apps registered (comptoir/navigation.py)."""
+    from comptoir.navigation import main_nav_items as registered
+
+    return registered()
+
+
+@register.simple_tag
 def live_socket_meta():
     """<meta> telling live-socket.js where the websockets are (LIVE_SOCKET_URL), when
     not on the page's own origin."""

@@ -50,6 +50,7 @@ OCTOBER = dt.date(2026, 10, 1)
 SECTIONS = [
     "profile",
     "reviews",
+    "ideas",
     "moderation",
     "rewards",
     "notifications",
@@ -244,6 +245,7 @@ def test_a_temporarily_registered_section_appears_in_the_export(world):
     assert list(export["sections"]) == [
         "profile",
         "reviews",
+        "ideas",
         "moderation",
         "wishlist",
         "rewards",

@@ -46,9 +46,7 @@ def test_a_pending_reviews_photo_is_stored_nowhere_under_media(pending_photo):
     assert not pending_photo.is_public
     assert pending_photo.private_file.name
     assert Path(pending_photo.private_file.path).is_file()
-    assert not Path(pending_photo.private_file.path).is_relative_to(
-        settings.MEDIA_ROOT
-    )
+    assert not Path(pending_photo.private_file.path).is_relative_to(settings.MEDIA_ROOT)
     assert Path(pending_photo.private_file.name).name not in files_under(
         settings.MEDIA_ROOT
     )
@@ -70,7 +68,7 @@ def test_only_the_author_and_moderators_open_a_pending_photo(
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
         assert "private" in response["Cache-Control"]
-        assert b"".join(response) [:3] == b"\xff\xd8\xff"
+        assert b"".join(response)[:3] == b"\xff\xd8\xff"
 
 
 def test_the_author_sees_their_pending_photo_on_my_reviews(
@@ -101,9 +99,7 @@ def test_approval_publishes_the_photo_under_media_and_forgets_the_private_copy(
     assert not private_path.exists()
     page = client.get(product.get_absolute_url()).content.decode()
     assert photo.image.get_rendition("fill-160x160").url in page
-    assert photo.image.get_rendition("fill-160x160").url.startswith(
-        settings.MEDIA_URL
-    )
+    assert photo.image.get_rendition("fill-160x160").url.startswith(settings.MEDIA_URL)
     # An old private link now leads anyone to the public photo.
     response = client.get(reverse("reviews:photo", args=[photo.pk]))
     assert response.status_code == 302

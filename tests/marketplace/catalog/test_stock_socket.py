@@ -1,6 +1,5 @@
 """The product stock websocket, against the real ASGI application."""
 
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async

@@ -1,0 +1,18 @@
+"""A service's refusal shown on the form that sent it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+def form_errors_add(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on `form`: by field where it names one of
+    the form's fields, on the whole form otherwise, so what was typed is kept."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
