@@ -47,8 +47,9 @@ bench: install
 	$(PY) bench/rewards.py
 	$(PY) bench/cpu.py
 	$(PY) bench/ingest.py
-	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py; \
-	else echo "bench/load.py skipped: it needs DATABASE_URL (PostgreSQL) and Redis"; fi
+	$(PY) bench/sockets.py
+	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py && $(PY) bench/serving.py; \
+	else echo "bench/load.py and bench/serving.py skipped: they need DATABASE_URL (PostgreSQL) and Redis"; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

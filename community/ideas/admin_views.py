@@ -165,7 +165,9 @@ def board_ideas():
         output_field=IntegerField(),
     )
     return _with_board_relations(
+        # An idea its author deleted with their account (removed) waits for no one.
         Idea.objects.filter(state__in=BOARD_STATES)
+        .exclude(status=ModerationStatus.REMOVED)
         .annotate(board_order=waiting_first)
         .order_by("board_order", "state_changed_at", "id")
     )

@@ -288,6 +288,19 @@ class Idea(index.Indexed, ClusterableModel, ModeratedContent):
                 fields=["state", "stage_deadline", "id"], name="idea_closing_soon"
             ),
             models.Index(fields=["author", "-created_at"], name="idea_author"),
+            # /ideas/ lists published ideas of eight states in one order: led by
+            # the status (one value), these serve the order without a sort.
+            models.Index(
+                fields=["status", "-recent_supporter_count", "-id"],
+                name="idea_listed_trending",
+            ),
+            models.Index(
+                fields=["status", "-supporter_count", "-id"],
+                name="idea_listed_most_supported",
+            ),
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="idea_listed_newest"
+            ),
         ]
 
     def __str__(self) -> str:

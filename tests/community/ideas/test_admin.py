@@ -896,3 +896,18 @@ def test_the_board_speaks_french_to_a_french_admin(client, board_member, in_revi
 
     assert response.status_code == 200
     assert 'lang="fr"' in page(response)
+
+
+def test_an_idea_deleted_with_its_authors_account_leaves_the_board(
+    client, board_member, in_review
+):
+    from community.members.member_data import member_data_erase
+
+    author = in_review.author
+    member_data_erase(member=author, by=author, delete_public={"ideas"})
+    client.force_login(board_member)
+
+    response = client.get(url("board"))
+
+    assert response.status_code == 200
+    assert url("idea", in_review.pk) not in page(response)
