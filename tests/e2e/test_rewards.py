@@ -1,8 +1,11 @@
-"""Rewards in the browser: a member opts in, sees a statement line, takes a voucher."""
+"""Rewards in the browser: a member opts in, sees a statement line, takes a voucher;
+the same month's close pays the originator of a launched product idea."""
 
 import re
 
 from playwright.sync_api import expect
+
+from .idea_journey import idea_launched_and_sold
 
 EMAIL = "mathis.martinez@exemple.fr"  # a demo member who has not joined the programme
 PASSWORD = "Jardin-demo-2026"
@@ -60,7 +63,9 @@ def _log_in(page):
     expect(page.locator(".account-nav")).to_be_visible()
 
 
-def test_member_opts_in_sees_a_statement_line_and_takes_a_voucher(page, live_site):
+def test_member_opts_in_sees_a_statement_line_and_takes_a_voucher(
+    page, browser, live_site
+):
     _log_in(page)
     page.goto("/me/wallet/")
     # refused without the terms, accepted with them
@@ -72,7 +77,16 @@ def test_member_opts_in_sees_a_statement_line_and_takes_a_voucher(page, live_sit
 
     month = re.search(r"MONTH=(\d{4}-\d{2})", live_site.manage("shell", "-c", STORY))
     assert month, "the story set-up printed no month"
+    # The demo leaves one month open: an idea launched and sold in it is paid by
+    # the same close (idea_journey.py drives the idea from proposal to the till).
+    originator, idea_product = idea_launched_and_sold(browser, live_site, month[1])
     live_site.manage("rewards_close", month.group(1), "--quiet")
+
+    # The idea's originator reads the royalty, saying where it came from.
+    originator.goto("/me/wallet/")
+    royalty = originator.locator(".statement-line", has_text=idea_product).first
+    expect(royalty).to_contain_text("100\xa0%")
+    expect(royalty).to_contain_text("de ventes nettes de")
 
     page.reload()
     # The browser reads French, as the retailer's customers do: the originator's line
