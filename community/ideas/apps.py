@@ -6,3 +6,8 @@ class IdeasConfig(AppConfig):
     name = "community.ideas"
     label = "ideas"
     verbose_name = _("Product ideas")
+
+    def ready(self):
+        from .cached_pages import rules_signals_connect
+
+        rules_signals_connect()

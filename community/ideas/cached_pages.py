@@ -26,3 +26,20 @@ def idea_pages_forget(idea) -> None:
     if idea.product_id:
         tags.add(product_tag(idea.product_id))
     page_cache_invalidate(*tags)
+
+
+def _rules_changed(sender, instance, **kwargs) -> None:
+    # Stages, budget and texts show on every idea page, list and how-it-works,
+    # all tagged IDEAS, whether saved by Settings › Product ideas or the board.
+    page_cache_invalidate(IDEAS)
+
+
+def rules_signals_connect() -> None:
+    """Forget the ideas' cached pages whenever their rules are saved."""
+    from django.db.models.signals import post_save
+
+    from .models import IdeasSettings
+
+    post_save.connect(
+        _rules_changed, sender=IdeasSettings, dispatch_uid="ideas-rules-changed"
+    )

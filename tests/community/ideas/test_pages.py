@@ -650,6 +650,36 @@ def test_anonymous_pages_come_from_the_page_cache_until_a_support(
     assert client.get(reverse("ideas:list"))[STATUS_HEADER] == "miss"
 
 
+def test_rules_saved_in_the_settings_show_on_cached_pages_at_once(
+    client, settings, open_idea, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from community.ideas.models import IdeasSettings
+    from comptoir.page_cache import STATUS_HEADER
+
+    settings.PAGE_CACHE_ENABLED = True
+    urls = [
+        reverse("ideas:list"),
+        open_idea.get_absolute_url(),
+        reverse("ideas:how_it_works"),
+    ]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)[STATUS_HEADER] == "hit", url
+
+    # as Settings › Product ideas saves them: a lower first stage
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rules = IdeasSettings.load()
+        rules.stage1_supporters = 7
+        rules.save()
+
+    for url in urls:
+        page = client.get(url)
+        assert page[STATUS_HEADER] == "miss", url
+    assert "7 supporters within" in text(client.get(reverse("ideas:how_it_works")))
+
+
 def test_idea_page_costs_the_same_for_a_small_and_a_big_discussion(
     client, open_idea, supporter, django_assert_num_queries
 ):
