@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from community.moderation.models import ModerationAction
 
 from . import notify
+from .cached_pages import idea_pages_forget
 from .models import (
     BASIS_POINTS,
     SUPPORT_HOLDING_STATES,
@@ -137,7 +138,7 @@ def _state_change(
         IdeaSupport.objects.filter(idea=idea, released_at__isnull=True).update(
             released_at=now
         )
-    _cache_forget_on_commit(idea)
+    idea_pages_forget(idea)
     return _history_write(
         idea, from_state=from_state, to_state=to_state, by=by, reason=reason, now=now
     )
@@ -154,13 +155,6 @@ def _history_write(
         reason=(reason or "").strip()[:REASON_MAX_LENGTH],
         created_at=now,
     )
-
-
-def _cache_forget_on_commit(idea: Idea) -> None:
-    """The cached pages that show this idea (its page, the lists) are stale."""
-    from .cached_pages import idea_pages_forget
-
-    idea_pages_forget(idea)
 
 
 def _day(moment: dt.datetime | dt.date | None) -> str:
@@ -249,7 +243,7 @@ def _advance(idea: Idea, *, stages: list[tuple[int, int]], now) -> str:
         reason=reason,
         now=now,
     )
-    _cache_forget_on_commit(idea)
+    idea_pages_forget(idea)
     notify.idea_advanced_notify(idea, reached=reached, reason=reason)
     return "advanced"
 
@@ -348,7 +342,7 @@ def idea_moderated(*, idea: Idea, action: ModerationAction) -> None:
         # Moderation tells the author it is published; one message is enough.
         idea_open(idea=idea, now=timezone.now(), by=None, notify_author=False)
         return
-    _cache_forget_on_commit(idea)
+    idea_pages_forget(idea)
 
 
 def idea_withdraw(*, idea: Idea, member, reason: str = "") -> Idea:
@@ -682,7 +676,7 @@ def idea_merge(
         invited = None
         if add_co_originator and dup.author_id != orig.author_id:
             invited = _co_originator_invite(orig, dup.author)
-        _cache_forget_on_commit(orig)
+        idea_pages_forget(orig)
         notify.idea_merged_notify(
             dup,
             original=orig,
