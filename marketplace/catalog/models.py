@@ -1,3 +1,7 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -22,6 +26,26 @@ class Store(index.Indexed, models.Model):
         blank=True,
         help_text=_("One line per day or range of days."),
     )
+    opening_days = models.CharField(
+        _("opening days"),
+        max_length=7,
+        default="123456",
+        help_text=_(
+            "The days the store is open, as ISO weekday digits: 1 = Monday … "
+            "7 = Sunday. 123456 is Monday to Saturday. Pick-ups are offered on "
+            "these days only."
+        ),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("store staff"),
+        blank=True,
+        related_name="staffed_stores",
+        help_text=_(
+            "People who work this store's hand-off desk in the admin: they see "
+            "this store's reservations and hand-offs, and no other store's."
+        ),
+    )
 
     search_fields = [
         index.SearchField("name"),
@@ -34,9 +58,32 @@ class Store(index.Indexed, models.Model):
         ordering = ["name"]
         verbose_name = _("store")
         verbose_name_plural = _("stores")
+        permissions = [
+            ("view_every_desk", "Can work the hand-off desk of every store"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        days = self.opening_days or ""
+        if not days or any(d not in "1234567" for d in days) or len(set(days)) != len(
+            days
+        ):
+            raise ValidationError(
+                {
+                    "opening_days": _(
+                        "Give the days as distinct digits from 1 (Monday) to 7 "
+                        "(Sunday), e.g. 123456."
+                    )
+                }
+            )
+        self.opening_days = "".join(sorted(days))
+
+    def is_open_on(self, day: dt.date) -> bool:
+        """Whether the store opens on this date (by weekday)."""
+        return str(day.isoweekday()) in (self.opening_days or "")
 
 
 class Product(index.Indexed, models.Model):

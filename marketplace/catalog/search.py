@@ -5,6 +5,7 @@ from django.utils.translation import ngettext_lazy
 
 from comptoir.search import SearchSection
 
+from .actions import member_product_links
 from .selectors import product_search, store_search
 
 
@@ -17,6 +18,13 @@ class ProductsSection(SearchSection):
 
     def search(self, query: str):
         return product_search(query=query)
+
+    def results_for(self, request, items: list) -> list:
+        # What registered actions offer the member on each result (reserve…).
+        links = member_product_links(request, items)
+        for item in items:
+            item.action_links = links.get(item.pk, [])
+        return items
 
 
 class StoresSection(SearchSection):

@@ -7,6 +7,7 @@ not grow with the number of products or stores it shows.
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -15,7 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -23,6 +24,7 @@ from wagtail.images import get_image_model
 from comptoir.keyset import Keyset, KeysetPage
 from comptoir.search import full_text_search
 
+from .holds import held_expression
 from .models import Product, StockLevel, Store
 from .panels import products_annotated
 
@@ -122,16 +124,28 @@ def product_get_by_sku(*, sku: str) -> Product:
 
 
 def product_stock(*, product_id: int) -> QuerySet[Store]:
-    """Every store, in name order, annotated with its `quantity` of one product.
+    """Every store, in name order, annotated with its stock of one product.
 
-    Stores that never held the product show 0. One query whatever the store count.
+    `on_hand` is what the store holds, `held` what registered holds keep for
+    someone (catalog/holds.py: reservations), and `quantity` what is free to
+    take: on hand minus held, never below zero. Stores that never held the
+    product show 0. One query whatever the store count.
     """
-    quantity = StockLevel.objects.filter(
+    on_hand = StockLevel.objects.filter(
         product_id=product_id, store_id=OuterRef("pk")
     ).values("quantity")[:1]
-    return Store.objects.annotate(
-        quantity=Coalesce(Subquery(quantity), Value(0), output_field=IntegerField())
-    ).order_by("name", "id")
+    return (
+        Store.objects.annotate(
+            on_hand=Coalesce(Subquery(on_hand), Value(0), output_field=IntegerField()),
+            held=held_expression(Value(product_id), OuterRef("pk")),
+        )
+        .annotate(
+            quantity=Greatest(
+                F("on_hand") - F("held"), Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("name", "id")
+    )
 
 
 def product_stock_payload(*, product_id: int) -> list[dict] | None:

@@ -9,6 +9,7 @@ from comptoir.page_cache import page_cache_invalidate
 from .cached_pages import PRODUCTS, STOCK, product_tag, store_tag
 from .live import product_stock_broadcast
 from .models import Product, StockLevel, Store
+from .selectors import product_stock
 
 
 def _unique_slug(name: str, sku: str) -> str:
@@ -91,18 +92,11 @@ def _tags_checked(tags: list[str]) -> list[str]:
 
 
 def product_stock_lines(product_id: int) -> list[dict]:
-    """Every store's stock of one product, in store order, as sent to live pages."""
-    levels = {
-        level.store_id: level.quantity
-        for level in StockLevel.objects.filter(product_id=product_id)
-    }
+    """Every store's free stock of one product, in store order, as sent to live
+    pages (catalog/holds.py: what is held for someone is not free)."""
     return [
-        {
-            "store": store.code,
-            "store_name": store.name,
-            "quantity": levels.get(store.pk, 0),
-        }
-        for store in Store.objects.order_by("name")
+        {"store": store.code, "store_name": store.name, "quantity": store.quantity}
+        for store in product_stock(product_id=product_id)
     ]
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from comptoir.structured_data import json_for_script
 
 from . import selectors
+from .actions import member_product_links, stock_line_links
 from .forms import ProductFilterForm
 from .panels import product_annotators, product_panels_shown
 from .structured_data import product_json_ld
@@ -76,6 +77,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Registered panels (reviews…) read their context here, each in a fixed
     # number of queries, and add their fields to the page's JSON-LD.
     panels = product_panels_shown(request, product)
+    # What registered apps offer next to each store (reserve here), the same for
+    # every visitor, and to the logged-in member alone (reserve at my store).
+    stock_links = stock_line_links(product, stock)
+    for store in stock:
+        store.action_links = stock_links.get(store.code, [])
+    member_links = member_product_links(request, [product]).get(product.pk, [])
     json_ld = product_json_ld(
         product=product,
         url=canonical_url,
@@ -88,6 +95,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "product": product,
             "stock": stock,
+            "member_links": member_links,
             "stock_templates": stock_line_templates(),
             "canonical_url": canonical_url,
             "short_url": short_url,

@@ -12,6 +12,8 @@ from ninja.errors import ValidationError
 from marketplace.catalog.api import router as catalog_router
 from marketplace.sales.api import router as sales_router
 
+from .sections import api_sections
+
 api = NinjaAPI(
     title="Comptoir integration API",
     version="1",
@@ -27,6 +29,9 @@ api = NinjaAPI(
 )
 api.add_router("/", catalog_router)
 api.add_router("/", sales_router)
+# What apps above add (reservations for the tills…): sections.py.
+for section in api_sections():
+    api.add_router("/", section.router)
 
 
 def _field_path(loc: tuple | list) -> str:

@@ -80,12 +80,15 @@ class ApiClient(models.Model):
         return scope in self.scope_list
 
     def clean(self) -> None:
-        unknown = [s for s in self.scope_list if s not in SCOPES]
+        from .sections import api_scopes
+
+        known = api_scopes()
+        unknown = [s for s in self.scope_list if s not in known]
         if unknown:
             raise ValidationError(
                 {
                     "scopes": _("Unknown scope: %(scopes)s. Known: %(known)s.")
-                    % {"scopes": ", ".join(unknown), "known": ", ".join(SCOPES)}
+                    % {"scopes": ", ".join(unknown), "known": ", ".join(known)}
                 }
             )
         if not self.scope_list:

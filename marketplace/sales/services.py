@@ -21,7 +21,8 @@ from .ingest import (
     recorded_read,
     sales_lock,
 )
-from .models import SaleEventConflict
+from .listeners import sales_recorded_tell
+from .models import SaleEvent, SaleEventConflict
 from .selectors import sale_events_of_customer
 
 IngestResult = EventsBulkResult
@@ -74,6 +75,14 @@ def sale_events_ingest(
         if accepted:
             events_insert(
                 accepted, client=client, batch=batch, result=result, conflicts=conflicts
+            )
+            # Reservations collected at the till and the like (listeners.py).
+            # By sender's id (unique index), not by batch, which has no index.
+            sales_recorded_tell(
+                SaleEvent.objects.filter(
+                    external_id__in=[event.id for event in accepted],
+                    ingest_batch=batch,
+                )
             )
         if conflicts:
             SaleEventConflict.objects.bulk_create(

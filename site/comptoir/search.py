@@ -47,6 +47,12 @@ class SearchSection:
         """The results for a visitor's query (already trimmed, never empty)."""
         raise NotImplementedError
 
+    def results_for(self, request, items: list) -> list:
+        """The shown results, made ready for one visitor: a section may attach
+        what depends on who is looking (a member's "Reserve" link) to the page's
+        items at once, in a fixed number of queries. Unchanged by default."""
+        return items
+
     def more_label(self, count: int) -> str:
         """The link from the overview to all `count` results of the section."""
         return self.see_all % {"count": count}

@@ -19,6 +19,7 @@ from editorial import urls as editorial_urls
 from editorial.sitemaps import sitemap
 from marketplace.catalog import urls as catalog_urls
 from marketplace.integrations.api import api
+from marketplace.reservations import urls as reservations_urls
 from rewards import urls as rewards_urls
 
 # A database outage met outside a view answers 503 too (comptoir/db_outage.py).
@@ -46,6 +47,7 @@ urlpatterns = [
     path("", include(reviews_urls)),
     path("", include(ideas_urls)),
     path("", include(notifications_urls)),
+    path("", include(reservations_urls)),
     path("", include(catalog_urls)),
 ]
 

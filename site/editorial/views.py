@@ -34,6 +34,7 @@ def search(request):
                 page_obj = None
                 count = results.count()
                 items = list(results[:OVERVIEW_LIMIT]) if count else []
+            items = section.results_for(request, list(items))
             sections.append(
                 {
                     "key": section.key,

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "marketplace.catalog",
     "marketplace.sales",
     "marketplace.integrations",
+    "marketplace.reservations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.integrations.models import SCOPES
+from marketplace.integrations.sections import api_scopes
 from marketplace.integrations.selectors import api_client_get, api_client_list
 from marketplace.integrations.services import api_client_create, api_client_revoke
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         create.add_argument(
             "--scopes",
             required=True,
-            help="Comma-separated, among: " + ", ".join(SCOPES),
+            help="Comma-separated, among: " + ", ".join(api_scopes()),
         )
         sub.add_parser("list", help="List clients (never their tokens).")
         revoke = sub.add_parser("revoke", help="Revoke a client's token.")

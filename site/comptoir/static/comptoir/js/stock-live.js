@@ -30,6 +30,10 @@
       text.textContent = fill(template, { store: line.store_name, quantity: quantity });
       item.classList.toggle("in-stock", quantity > 0);
       item.classList.toggle("out-of-stock", quantity <= 0);
+      // "Reserve here" and the like make sense only while units are free.
+      item.querySelectorAll("[data-stock-action]").forEach(function (action) {
+        action.hidden = quantity <= 0;
+      });
     });
   }
 

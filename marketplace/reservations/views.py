@@ -1,0 +1,1 @@
+"""Members' reservation pages (filled in by the "pages" helper)."""
