@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/cpu.py
 	$(PY) bench/ingest.py
 	$(PY) bench/sockets.py
+	$(PY) bench/reservations.py
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py && $(PY) bench/serving.py; \
 	else echo "bench/load.py and bench/serving.py skipped: they need DATABASE_URL (PostgreSQL) and Redis"; fi
 

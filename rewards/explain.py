@@ -72,6 +72,11 @@ def entry_explain(entry, pools: dict[str, EarningPool] | None = None) -> str:
         return _("Bank transfer not approved, money returned: %(amount)s") % {
             "amount": amount
         }
+    if kind == LedgerTransaction.Kind.TILL:
+        return _("Spent at the till in %(store)s: %(amount)s") % {
+            "store": details.get("store_name") or details.get("store", ""),
+            "amount": amount,
+        }
     return f"{txn.get_kind_display()}: {amount}"
 
 

@@ -397,6 +397,7 @@ class LedgerTransaction(AppendOnlyModel):
         TRANSFER_PAID = "transfer_paid", _("bank transfer paid")
         REVERSAL = "reversal", _("reversal")
         FORFEIT = "forfeit", _("forfeited on account erasure")
+        TILL = "till", _("spent at a store's till")
 
     idempotency_key = models.CharField(_("idempotency key"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

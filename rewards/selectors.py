@@ -223,6 +223,8 @@ def yearly_report(*, year: int) -> list[dict]:
                 LedgerTransaction.Kind.VOUCHER,
                 LedgerTransaction.Kind.TRANSFER,
                 LedgerTransaction.Kind.REVERSAL,
+                # Store credit spent at a till is paid out like a voucher.
+                LedgerTransaction.Kind.TILL,
             ],
             transaction__created_at__year=year,
         )

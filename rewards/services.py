@@ -483,3 +483,72 @@ def close_month_later(*, text: str, by=None):
     month = month_parse(text)
     key = f"rewards-close-{month:%Y-%m}"
     return rewards_close_job.enqueue(key=key, summary=f"{month:%Y-%m}", month=text)
+
+
+# --- Store credit at the till -------------------------------------------------
+
+
+def store_credit_spend(
+    *, member, amount_cents: int, key: str, by, store, reference: str = ""
+) -> LedgerTransaction:
+    """Spend a member's available store credit at a store's till.
+
+    The amount moves from the member's available account to the store credit
+    issued (kind TILL), read under a lock on that account, so purchases made at
+    once never take the balance below zero; above the balance is refused in
+    words. Only someone who works the store's desk may spend it there
+    (PermissionDenied). `key` makes it idempotent: the same key returns the
+    first transaction and spends once, whatever the amount sent again.
+    """
+    from marketplace.catalog.desk import stores_staffed_by
+
+    if not key or len(key) > 150:
+        raise ValidationError(_("This form has expired: reload the page."))
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
+        raise ValidationError({"amount": _("Give the amount in euros, e.g. 12.50.")})
+    if amount_cents <= 0:
+        raise ValidationError({"amount": _("The amount must be above zero.")})
+    if by is None or not stores_staffed_by(by).filter(pk=store.pk).exists():
+        raise PermissionDenied(_("Only the staff of this store may use it here."))
+    idempotency_key = f"till:{key}"
+    available_id = member_account_ids([member.pk], Account.Kind.AVAILABLE)[member.pk]
+    with transaction.atomic():
+        Account.objects.select_for_update().filter(pk=available_id).first()
+        existing = LedgerTransaction.objects.filter(
+            idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+        balance = account_balance(available_id)
+        if amount_cents > balance:
+            raise ValidationError(
+                {
+                    "amount": _("%(member)s has %(balance)s of store credit available.")
+                    % {
+                        "member": getattr(member, "public_name", None) or member,
+                        "balance": _money(balance),
+                    }
+                }
+            )
+        store_credit = system_account_id(Account.Kind.STORE_CREDIT)
+        [txn_id] = transactions_write(
+            [
+                (
+                    LedgerTransaction(
+                        idempotency_key=idempotency_key,
+                        kind=LedgerTransaction.Kind.TILL,
+                        details={
+                            "store": store.code,
+                            "store_name": store.name,
+                            "reference": str(reference or "")[:100],
+                            "by": by.pk,
+                        },
+                    ),
+                    [
+                        (available_id, -amount_cents, None),
+                        (store_credit, amount_cents, None),
+                    ],
+                )
+            ]
+        )
+    return LedgerTransaction.objects.get(pk=txn_id)

@@ -1,8 +1,10 @@
 """The catalog in the Wagtail admin (products, stores and stock levels as snippets),
 in the site search, its live stock route, and its pages in the page cache."""
 
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
@@ -14,6 +16,7 @@ from comptoir.page_cache import CACHED_PAGE_HOOK, page_cache_invalidate
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from comptoir.search import SEARCH_SECTION_HOOK
 
+from . import desk_views
 from .cached_pages import (
     CATALOG_CACHED_PAGES,
     PRODUCTS,
@@ -22,6 +25,7 @@ from .cached_pages import (
     product_tag,
     store_tag,
 )
+from .desk import stores_staffed_by
 from .models import Product, StockLevel, Store
 from .routing import websocket_urlpatterns
 from .search import ProductsSection, StoresSection
@@ -79,6 +83,8 @@ class StoreViewSet(SnippetViewSet):
             heading=_("Address"),
         ),
         FieldPanel("opening_hours"),
+        FieldPanel("opening_days"),
+        FieldPanel("staff"),
     ]
 
 
@@ -229,3 +235,38 @@ def products_nav_item():
 @hooks.register(MAIN_NAV_HOOK)
 def stores_nav_item():
     return NavItem(label=_("Stores"), url_name="catalog:store_list", order=30)
+
+
+# --- The hand-off desk (catalog/desk.py, desk_views.py) ------------------------
+
+_desk_urls = [
+    path("", desk_views.desk_index, name="index"),
+    path("<slug:code>/", desk_views.desk_store, name="store"),
+    path("<slug:code>/code/", desk_views.desk_find, name="find"),
+]
+
+
+@hooks.register("register_admin_urls")
+def desk_admin_urls():
+    """The desk pages under /admin/desk/ (namespace `catalog_desk`)."""
+    return [
+        path("desk/", include((_desk_urls, "catalog_desk"), namespace="catalog_desk"))
+    ]
+
+
+class DeskMenuItem(MenuItem):
+    """Shown to those who work a store's desk (or may see every desk)."""
+
+    def is_shown(self, request):
+        return stores_staffed_by(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def desk_menu_item():
+    return DeskMenuItem(
+        _("Hand-off desk"),
+        reverse("catalog_desk:index"),
+        name="hand-off-desk",
+        icon_name="desktop",
+        order=50,
+    )

@@ -1,15 +1,60 @@
 """Reads of reservations, for pages, the desk, the API and the stock holds.
 
-CONTRACT (filled in by the core helper; signatures are fixed).
+Free stock is always the catalog's own figure (`catalog.selectors.product_stock`:
+on hand minus every registered hold, never below zero), so what a reservation is
+checked against is what every page shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from django.db.models import IntegerField, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
 
-from .models import OPEN_STATUSES, Reservation
+from marketplace.catalog.models import StockLevel
+from marketplace.catalog.selectors import product_stock
+
+from .models import (
+    OPEN_STATUSES,
+    Reservation,
+    ReservationsSettings,
+    ReservationStatus,
+)
+
+# Pick-up codes: no 0/O or 1/I, which read alike on a phone held up at the desk.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+_NOT_CODE = re.compile(r"[\s\-]+")
+
+
+def pickup_code_clean(code: str | None) -> str:
+    """A code as stored: upper case, without spaces or dashes ("abcd efgh" and
+    "ABCD-EFGH" are the same code)."""
+    return _NOT_CODE.sub("", code or "").upper()
+
+
+def pickup_code_display(code: str) -> str:
+    """A code as members and staff read it: "ABCD-EFGH"."""
+    code = pickup_code_clean(code)
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}" if len(code) == CODE_LENGTH else code
+
+
+def _with_relations(queryset: QuerySet[Reservation]) -> QuerySet[Reservation]:
+    return queryset.select_related("member", "product", "product__image", "store")
 
 
 def held_units_subquery(product, store) -> Subquery:
@@ -30,21 +75,62 @@ def held_units_subquery(product, store) -> Subquery:
 def member_reservations(*, member) -> QuerySet[Reservation]:
     """The member's own reservations, open first then newest, with product (and
     its image) and store; nobody else's."""
-    raise NotImplementedError
+    open_first = Case(
+        When(status__in=OPEN_STATUSES, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return _with_relations(Reservation.objects.filter(member=member)).order_by(
+        open_first, "-created_at", "-id"
+    )
 
 
 def member_reservation_get(*, member, code: str) -> Reservation:
     """One of the member's reservations by code; Http404 for any other."""
-    raise NotImplementedError
+    reservation = (
+        _with_relations(Reservation.objects.filter(member=member))
+        .filter(code=pickup_code_clean(code))
+        .first()
+    )
+    if reservation is None:
+        raise Http404("No such reservation.")
+    return reservation
 
 
 def member_open_count(*, member) -> int:
-    raise NotImplementedError
+    """How many of the member's reservations are open (confirmed or ready)."""
+    return Reservation.objects.filter(member=member, status__in=OPEN_STATUSES).count()
+
+
+def member_lapses(
+    *, member, today: dt.date, window_days: int
+) -> tuple[int, dt.datetime | None]:
+    """How many reservations the member let lapse (released) within the last
+    `window_days` days up to `today`, and when the latest was released."""
+    start = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=window_days), dt.time.min)
+    )
+    lapses = Reservation.objects.filter(
+        member=member, status=ReservationStatus.RELEASED, ended_at__gte=start
+    ).aggregate(count=Count("id"), latest=Max("ended_at"))
+    return lapses["count"] or 0, lapses["latest"]
 
 
 def member_paused_until(*, member, today: dt.date) -> dt.date | None:
-    """The day a member paused for too many lapses may reserve again, or None."""
-    raise NotImplementedError
+    """The day a member paused for too many lapses may reserve again, or None.
+
+    Paused: at least `lapse_limit` reservations released within
+    `lapse_window_days`; until the latest of them plus `lapse_pause_days`."""
+    rules = ReservationsSettings.load()
+    if not rules.lapse_limit:
+        return None
+    count, latest = member_lapses(
+        member=member, today=today, window_days=rules.lapse_window_days
+    )
+    if count < rules.lapse_limit or latest is None:
+        return None
+    until = timezone.localdate(latest) + dt.timedelta(days=rules.lapse_pause_days)
+    return until if until > today else None
 
 
 def store_desk_reservations(*, store, day: dt.date) -> dict:
@@ -53,25 +139,78 @@ def store_desk_reservations(*, store, day: dt.date) -> dict:
      "ready": ready ones, "upcoming": confirmed ones after `day`,
      "shortfall": {product_id: units missing} where on-hand stock is below the
      open reservations}. Each reservation with member, product and store."""
-    raise NotImplementedError
+    open_ones = list(
+        _with_relations(
+            Reservation.objects.filter(store=store, status__in=OPEN_STATUSES)
+        ).order_by("pickup_day", "created_at", "id")
+    )
+    confirmed = [r for r in open_ones if r.status == ReservationStatus.CONFIRMED]
+    held: dict[int, int] = {}
+    for reservation in open_ones:
+        held[reservation.product_id] = (
+            held.get(reservation.product_id, 0) + reservation.quantity
+        )
+    on_hand = (
+        dict(
+            StockLevel.objects.filter(
+                store=store, product_id__in=list(held)
+            ).values_list("product_id", "quantity")
+        )
+        if held
+        else {}
+    )
+    shortfall = {
+        product_id: units - on_hand.get(product_id, 0)
+        for product_id, units in held.items()
+        if units > on_hand.get(product_id, 0)
+    }
+    return {
+        "to_prepare": [r for r in confirmed if r.pickup_day <= day],
+        "ready": [r for r in open_ones if r.status == ReservationStatus.READY],
+        "upcoming": [r for r in confirmed if r.pickup_day > day],
+        "shortfall": shortfall,
+    }
 
 
 def store_reservation_by_code(*, store, code: str) -> Reservation | None:
     """The reservation with this code at this store (codes are compared without
     case and spaces); None for another store's or an unknown code."""
-    raise NotImplementedError
+    code = pickup_code_clean(code)
+    if not code:
+        return None
+    return _with_relations(Reservation.objects.filter(store=store, code=code)).first()
 
 
 def reservations_for_api(*, store_code: str | None, status: str | None) -> QuerySet:
     """For the tills: reservations of a store, by status, oldest pick-up first."""
-    raise NotImplementedError
+    queryset = Reservation.objects.select_related("member", "product", "store")
+    if store_code:
+        queryset = queryset.filter(store__code=store_code)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("pickup_day", "id")
 
 
 def free_units(*, product, store) -> int:
     """What is free at the store: on hand minus open reservations, never below 0."""
-    raise NotImplementedError
+    free = (
+        product_stock(product_id=_pk(product))
+        .filter(pk=_pk(store))
+        .values_list("quantity", flat=True)
+        .first()
+    )
+    return free or 0
 
 
 def stores_with_free_units(*, product, quantity: int, exclude=None) -> list:
     """Stores with at least `quantity` free units of `product`, by name."""
-    raise NotImplementedError
+    stores = product_stock(product_id=_pk(product)).filter(
+        quantity__gte=max(quantity, 1)
+    )
+    if exclude is not None:
+        stores = stores.exclude(pk=_pk(exclude))
+    return list(stores)
+
+
+def _pk(value) -> int:
+    return getattr(value, "pk", value)

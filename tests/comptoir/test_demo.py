@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.html import escape
 
 from community.ideas.lifecycle import ALLOWED_MOVES, ideas_refresh
 from community.ideas.models import (
@@ -30,12 +32,22 @@ from community.ideas.models import (
 from community.moderation.models import ModerationStatus, QueueEntry
 from community.moderation.services import user_can_moderate
 from community.notifications.models import Notification
+from comptoir.demo import reservations as demo_reservations
 from comptoir.demo.ideas import BOARD_EMAIL, LAUNCHED_SKU, STAGES, SUPPORT_BUDGET
 from comptoir.demo.members import ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD
+from comptoir.demo.reservations import SALE_PREFIX, STAFF, STAFF_PASSWORD
 from comptoir.demo.sales import sale_rows
 from comptoir.progress import Progress
 from editorial.models import ArticlePage, HomePage
 from marketplace.catalog.models import Product, StockLevel, Store
+from marketplace.reservations.models import (
+    OPEN_STATUSES,
+    Reservation,
+    ReservationsSettings,
+    ReservationStatus,
+)
+from marketplace.reservations.selectors import free_units, pickup_code_display
+from marketplace.reservations.services import reservations_refresh
 from marketplace.sales.models import SaleEvent
 from rewards.models import Entry, LedgerTransaction, ProductOriginator
 
@@ -198,8 +210,11 @@ def test_demo_admin_can_open_the_wagtail_admin(demo_output, client):
 
 def test_demo_sales_come_through_the_ingest_service(demo_output):
     events = SaleEvent.objects.all()
-    assert events.count() == 2000
-    assert events.filter(client__name="demo-caisses").count() == 2000
+    # The six months of sales, plus the till tickets that collected reservations.
+    till = sum(1 for spec in demo_reservations.RESERVATIONS if spec.by_till)
+    assert events.filter(external_id__startswith=SALE_PREFIX).count() == till
+    assert events.count() == 2000 + till
+    assert events.filter(client__name="demo-caisses").count() == 2000 + till
     assert events.exclude(ingest_batch=None).values("ingest_batch").distinct().count()
     assert events.filter(channel="store").count() > 1000
     assert events.filter(channel="online").count() > 300
@@ -520,3 +535,105 @@ def test_the_review_board_account_signs_decisions_and_opens_the_admin(
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+# --- Reservations (comptoir/demo/reservations.py): every state, two desks -------
+
+
+def test_demo_has_reservations_in_every_state_at_several_stores(demo_output):
+    reservations = Reservation.objects.all()
+    assert set(reservations.values_list("status", flat=True)) == set(
+        ReservationStatus.values
+    )
+    assert reservations.values("store").distinct().count() >= 4
+    total = len(demo_reservations.RESERVATIONS)
+    assert re.search(rf"^Reservations\s+{total}/{total}", demo_output, re.M)
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    assert reservations.filter(
+        status=ReservationStatus.CONFIRMED, pickup_day=tomorrow
+    ).exists()
+    # Ended ones say when; those released were past their day and grace days.
+    grace = ReservationsSettings.load().grace_days
+    for reservation in reservations.exclude(status__in=OPEN_STATUSES):
+        assert reservation.ended_at is not None, reservation
+    for reservation in reservations.filter(status=ReservationStatus.RELEASED):
+        assert reservation.release_day(grace) < today, reservation
+    # Nothing is left for today's daily pass to release.
+    with transaction.atomic():
+        assert reservations_refresh()["released"] == 0
+        transaction.set_rollback(True)
+
+
+def test_the_demo_member_has_a_reservation_ready_for_today(demo_output, client):
+    member = get_user_model().objects.get(email="camille.martin@exemple.fr")
+    ready = Reservation.objects.select_related("product", "store").get(
+        member=member, status=ReservationStatus.READY
+    )
+    assert ready.pickup_day == timezone.localdate()
+    assert ready.ready_by is not None
+    assert ready.ready_by in ready.store.staff.all()
+    # Its units are held: the store shows one fewer free.
+    on_hand = StockLevel.objects.get(product=ready.product, store=ready.store)
+    assert free_units(product=ready.product, store=ready.store) == max(
+        on_hand.quantity - ready.quantity, 0
+    )
+    # The member was told in the app, and reads it on their page.
+    assert Notification.objects.filter(
+        recipient=member, kind="reservation_ready", read_at=None
+    ).exists()
+    client.force_login(member)
+    page = client.get(ready.get_absolute_url())
+    assert page.status_code == 200
+    assert pickup_code_display(ready.code) in page.content.decode()
+    assert ready.product.name in page.content.decode()
+
+
+def test_collected_reservations_have_their_sale_or_their_desk_hand_over(
+    demo_output,
+):
+    collected = Reservation.objects.filter(
+        status=ReservationStatus.COLLECTED
+    ).select_related("sale_event", "member")
+    by_till = [r for r in collected if r.sale_event is not None]
+    assert len(by_till) == sum(
+        1 for spec in demo_reservations.RESERVATIONS if spec.by_till
+    )
+    for reservation in by_till:
+        sale = reservation.sale_event
+        assert sale.external_id.startswith(SALE_PREFIX)
+        assert sale.member_id == reservation.member_id  # by the loyalty card
+        assert (sale.product_id, sale.store_id) == (
+            reservation.product_id,
+            reservation.store_id,
+        )
+        assert sale.quantity == reservation.quantity
+    at_desk = [r for r in collected if r.sale_event is None]
+    assert at_desk and all(r.collected_by is not None for r in at_desk)
+
+
+def test_each_staff_account_works_its_own_stores_desk_only(demo_output, client):
+    for email, _name, code in STAFF:
+        store = Store.objects.get(code=code)
+        account = get_user_model().objects.get(email=email)
+        assert list(account.staffed_stores.all()) == [store]
+        assert account.groups.filter(name=demo_reservations.STAFF_GROUP).exists()
+        response = client.post(
+            "/accounts/login/", {"login": email, "password": STAFF_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        # The desk menu sends them straight to their one store.
+        desk = client.get("/admin/desk/", follow=True)
+        assert desk.status_code == 200, email
+        assert desk.redirect_chain[-1][0] == f"/admin/desk/{code}/"
+        shown = desk.content.decode()
+        ready = Reservation.objects.filter(
+            store=store, status=ReservationStatus.READY
+        ).select_related("product", "member")
+        assert ready.exists()
+        for reservation in ready:
+            assert escape(reservation.product.name) in shown
+        # Every other store's desk is not found for them.
+        for other in Store.objects.exclude(pk=store.pk):
+            assert client.get(f"/admin/desk/{other.code}/").status_code == 404
+        client.logout()

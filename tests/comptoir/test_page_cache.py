@@ -288,6 +288,7 @@ def test_a_store_edited_in_the_admin_shows_everywhere_it_is_named(
                 "postcode": "",
                 "city": "Lyon",
                 "opening_hours": "",
+                "opening_days": "123456",
             },
         )
     assert answer.status_code == 302, answer.content

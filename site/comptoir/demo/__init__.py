@@ -14,6 +14,7 @@ from .ideas import ideas_build
 from .members import ADMIN_EMAIL, admin_build, members_build
 from .moderation import moderation_build
 from .products import products_build, stock_build
+from .reservations import reservations_build
 from .reviews import reviews_build
 from .rewards import rewards_build
 from .sales import sales_build
@@ -48,5 +49,6 @@ def demo_load(*, progress: Progress, sales: int = DEFAULT_SALES) -> bool:
         # (the launched idea's originators are paid for its sales).
         ideas_build(progress=progress)
         rewards_build(progress=progress)
+        reservations_build(progress=progress)
         admin_build(progress=progress)
     return True

@@ -14,6 +14,7 @@ STORES = [
         "postcode": "69003",
         "city": "Lyon",
         "opening_hours": "Lundi – samedi : 9h – 20h\nDimanche : 10h – 13h",
+        "opening_days": "1234567",
     },
     {
         "code": "bordeaux-merignac",
@@ -22,6 +23,7 @@ STORES = [
         "postcode": "33700",
         "city": "Mérignac",
         "opening_hours": _WEEKDAYS_SUNDAY,
+        "opening_days": "1234567",
     },
     {
         "code": "lille-centre",
@@ -31,6 +33,7 @@ STORES = [
         "city": "Lille",
         "opening_hours": "Lundi : 12h – 19h\nMardi – samedi : 9h30 – 19h30\n"
         "Dimanche : fermé",
+        "opening_days": "123456",
     },
     {
         "code": "nantes-atlantis",
@@ -39,6 +42,7 @@ STORES = [
         "postcode": "44800",
         "city": "Saint-Herblain",
         "opening_hours": _WEEKDAYS_LATE,
+        "opening_days": "123456",
     },
     {
         "code": "toulouse-blagnac",
@@ -47,6 +51,7 @@ STORES = [
         "postcode": "31700",
         "city": "Blagnac",
         "opening_hours": _WEEKDAYS_SUNDAY,
+        "opening_days": "1234567",
     },
     {
         "code": "marseille-valentine",
@@ -55,6 +60,7 @@ STORES = [
         "postcode": "13011",
         "city": "Marseille",
         "opening_hours": "Lundi – samedi : 8h30 – 19h30\nDimanche : 9h – 12h30",
+        "opening_days": "1234567",
     },
     {
         "code": "strasbourg-etoile",
@@ -64,6 +70,7 @@ STORES = [
         "city": "Strasbourg",
         "opening_hours": "Lundi – vendredi : 9h – 19h30\nSamedi : 8h30 – 19h\n"
         "Dimanche : fermé",
+        "opening_days": "123456",
     },
     {
         "code": "rennes-cesson",
@@ -72,6 +79,7 @@ STORES = [
         "postcode": "35510",
         "city": "Cesson-Sévigné",
         "opening_hours": _WEEKDAYS_LATE,
+        "opening_days": "123456",
     },
 ]
 

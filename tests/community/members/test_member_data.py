@@ -53,6 +53,7 @@ SECTIONS = [
     "ideas",
     "moderation",
     "rewards",
+    "reservations",
     "notifications",
     "email_preferences",
     "emails_waiting",
