@@ -563,24 +563,28 @@ def reservations_collect_from_sales(events) -> int:
         and event.member_id is not None
         and event.store_id is not None
     ]
+    if not sales:
+        return 0
+    # One read for the whole batch: a till sends 1,000 events a call, and only
+    # the few that meet a reservation may cost more.
+    candidates: dict[tuple[int, int, int], list[Reservation]] = {}
+    for reservation in Reservation.objects.filter(
+        member_id__in={event.member_id for event in sales},
+        store_id__in={event.store_id for event in sales},
+        status__in=OPEN_STATUSES,
+    ).order_by("created_at", "id"):
+        key = (reservation.member_id, reservation.product_id, reservation.store_id)
+        candidates.setdefault(key, []).append(reservation)
     collected = 0
     for event in sorted(sales, key=lambda event: (event.occurred_at, event.pk)):
+        waiting = candidates.get((event.member_id, event.product_id, event.store_id))
         # A sale made before the reservation existed is not its collection.
-        reservation = (
-            Reservation.objects.filter(
-                member_id=event.member_id,
-                product_id=event.product_id,
-                store_id=event.store_id,
-                status__in=OPEN_STATUSES,
-                created_at__lte=event.occurred_at,
-            )
-            .order_by("created_at", "id")
-            .first()
+        found = next(
+            (r for r in waiting or () if r.created_at <= event.occurred_at), None
         )
-        if reservation is None:
+        if found is None:
             continue
-        reservation_collect(
-            reservation=reservation, sale_event=event, now=event.occurred_at
-        )
+        waiting.remove(found)
+        reservation_collect(reservation=found, sale_event=event, now=event.occurred_at)
         collected += 1
     return collected

@@ -250,6 +250,7 @@ def test_a_temporarily_registered_section_appears_in_the_export(world):
         "moderation",
         "wishlist",
         "rewards",
+        "reservations",
         "notifications",
         "email_preferences",
         "emails_waiting",
