@@ -21,6 +21,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -556,6 +557,11 @@ def reservations_collect_from_sales(events) -> int:
     store (linking the sale). Returns how many were collected."""
     from marketplace.sales.models import SaleEvent
 
+    if isinstance(events, QuerySet):
+        # Most of a till's batch is anonymous: those rows are never read.
+        events = events.filter(
+            kind=SaleEvent.Kind.SALE, member__isnull=False, store__isnull=False
+        )
     sales = [
         event
         for event in events

@@ -462,8 +462,9 @@ def events_insert(
     batch: uuid.UUID,
     result: EventsBulkResult,
     conflicts: list[Conflict],
-) -> None:
-    """Insert the accepted events in one statement; count what was new."""
+) -> set[str]:
+    """Insert the accepted events in one statement; count what was new and
+    return the sender's ids this call recorded."""
     # Inserting in id order makes concurrent batches lock index entries in the same
     # order on PostgreSQL, so overlapping batches wait for each other, never deadlock.
     ordered = sorted(accepted, key=lambda event: event.id)
@@ -477,7 +478,7 @@ def events_insert(
     # compared with what won.
     skipped = [event for event in ordered if event.id not in created]
     if not skipped:
-        return
+        return created
     winners, _ = recorded_read({event.id for event in skipped})
     for event in skipped:
         fields = _differences(winners[event.id], event.as_recorded())
@@ -485,6 +486,7 @@ def events_insert(
             conflicts.append(Conflict(event, winners[event.id], fields))
         else:
             result.duplicates += 1
+    return created
 
 
 def _insert_orm(

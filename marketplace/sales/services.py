@@ -73,17 +73,14 @@ def sale_events_ingest(
             conflicts=conflicts,
         )
         if accepted:
-            events_insert(
+            created = events_insert(
                 accepted, client=client, batch=batch, result=result, conflicts=conflicts
             )
-            # Reservations collected at the till and the like (listeners.py).
-            # By sender's id (unique index), not by batch, which has no index.
-            sales_recorded_tell(
-                SaleEvent.objects.filter(
-                    external_id__in=[event.id for event in accepted],
-                    ingest_batch=batch,
-                )
-            )
+            # Reservations collected at the till and the like (listeners.py): a
+            # lazy queryset, by sender's id (unique index), that a listener narrows
+            # before reading.
+            if created:
+                sales_recorded_tell(SaleEvent.objects.filter(external_id__in=created))
         if conflicts:
             SaleEventConflict.objects.bulk_create(
                 [conflict.model(client=client) for conflict in conflicts],

@@ -87,7 +87,8 @@ def test_a_sale_event_cannot_be_given_to_another_member(sale):
 
 def test_sale_events_cannot_be_deleted_or_truncated(sale):
     refused("DELETE FROM sales_saleevent WHERE id = %s", [sale.pk])
-    refused("TRUNCATE sales_saleevent")
+    # CASCADE: other tables point at sale events; even taking them along is refused.
+    refused("TRUNCATE sales_saleevent CASCADE")
     refused("TRUNCATE sales_saleeventconflict")
     refused("TRUNCATE catalog_product CASCADE")
     assert SaleEvent.objects.count() == 1
