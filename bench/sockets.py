@@ -304,8 +304,10 @@ async def measure(setup: dict, port: int, sockets: int, changes: int) -> dict:
 def section(figures: dict, setup: dict, info: dict) -> str:
     n = figures["sockets"]
     worst_p95 = max((c["p95"] for c in figures["changes"]), default=float("nan"))
-    connect_met = figures["connect_errors"] == 0 and figures["live"] == n and (
-        figures["all_first_s"] <= CONNECT_GOAL_S
+    connect_met = (
+        figures["connect_errors"] == 0
+        and figures["live"] == n
+        and (figures["all_first_s"] <= CONNECT_GOAL_S)
     )
     delivery_met = worst_p95 <= DELIVERY_GOAL_MS and all(
         c["once"] == figures["live"] for c in figures["changes"]

@@ -68,8 +68,10 @@ class Store(index.Indexed, models.Model):
     def clean(self) -> None:
         super().clean()
         days = self.opening_days or ""
-        if not days or any(d not in "1234567" for d in days) or len(set(days)) != len(
-            days
+        if (
+            not days
+            or any(d not in "1234567" for d in days)
+            or len(set(days)) != len(days)
         ):
             raise ValidationError(
                 {

@@ -23,10 +23,9 @@ from marketplace.integrations.auth import ApiTokenAuth
 from marketplace.integrations.rows import EventId
 from marketplace.integrations.schemas import Message
 from marketplace.sales.models import SaleEvent
-from marketplace.sales.selectors import sale_event_list
 
 from .models import Reservation, ReservationStatus
-from .selectors import reservations_for_api
+from .selectors import reservation_for_api, reservations_for_api, till_sale_get
 from .services import reservation_collect
 
 SCOPE_RESERVATIONS_WRITE = "reservations:write"
@@ -215,11 +214,7 @@ def _reservation(reservation_id: int) -> Reservation:
     # An id beyond the database's integers is no reservation, not an overflow.
     if not 1 <= reservation_id <= MAX_ID:
         raise HttpError(404, f"No reservation with id {reservation_id}.")
-    reservation = (
-        reservations_for_api(store_code=None, status=None)
-        .filter(pk=reservation_id)
-        .first()
-    )
+    reservation = reservation_for_api(reservation_id)
     if reservation is None:
         raise HttpError(404, f"No reservation with id {reservation_id}.")
     return reservation
@@ -228,12 +223,7 @@ def _reservation(reservation_id: int) -> Reservation:
 def _sale_event(sale_id: str, reservation: Reservation) -> SaleEvent:
     # Linking the wrong sale would mark the wrong purchase as verified, and a sale
     # already linked elsewhere would break the one-to-one link: say so in words.
-    sale = (
-        sale_event_list()
-        .select_related("reservation")
-        .filter(external_id=sale_id, kind=SaleEvent.Kind.SALE)
-        .first()
-    )
+    sale = till_sale_get(sale_id)
     if sale is None:
         raise HttpError(
             400,

@@ -19,6 +19,7 @@ from marketplace.catalog.desk import DeskSection, stores_staffed_by
 
 from .models import Reservation
 from .selectors import (
+    DESK_LISTS,
     pickup_code_display,
     store_desk_reservations,
     store_reservation_by_code,
@@ -60,35 +61,15 @@ def staff_reservation_get(*, user, reservation_id: int) -> Reservation:
     return reservation
 
 
-def _decorated(reservations: list[Reservation]) -> list[Reservation]:
+def _page_param(name: str) -> str:
+    """The desk page's query parameter with the page number of one list."""
+    return f"{name}_page"
+
+
+def _decorated(reservations) -> None:
     for reservation in reservations:
         reservation.code_display = pickup_code_display(reservation.code)
         reservation.staff_url = staff_reservation_url(reservation)
-    return reservations
-
-
-def _shortfalls(open_ones: list[Reservation], missing: dict) -> list[Shortfall]:
-    """What the selector counted as missing, with what was reserved and what is
-    on the shelf, read from the rows already loaded (no query more)."""
-    reserved: dict[int, int] = {}
-    products: dict[int, object] = {}
-    for reservation in open_ones:
-        reserved[reservation.product_id] = (
-            reserved.get(reservation.product_id, 0) + reservation.quantity
-        )
-        products[reservation.product_id] = reservation.product
-    return sorted(
-        (
-            Shortfall(
-                product=products[product_id],
-                reserved=reserved[product_id],
-                on_shelf=max(reserved[product_id] - units, 0),
-            )
-            for product_id, units in missing.items()
-            if product_id in products
-        ),
-        key=lambda shortfall: (shortfall.product.name, shortfall.product.pk),
-    )
 
 
 class ReservationsDesk(DeskSection):
@@ -98,19 +79,25 @@ class ReservationsDesk(DeskSection):
     template_name = "reservations/desk/section.html"
 
     def get_context(self, request, store, day) -> dict:
-        lists = store_desk_reservations(store=store, day=day)
-        to_prepare = _decorated(lists["to_prepare"])
-        ready = _decorated(lists["ready"])
-        upcoming = _decorated(lists["upcoming"])
-        return {
-            "to_prepare": to_prepare,
-            "ready": ready,
-            "upcoming": upcoming,
-            "shortfalls": _shortfalls(
-                [*to_prepare, *ready, *upcoming], lists["shortfall"]
-            ),
+        lists = store_desk_reservations(
+            store=store,
+            day=day,
+            pages={name: request.GET.get(_page_param(name)) for name in DESK_LISTS},
+        )
+        context = {
+            "shortfalls": [
+                Shortfall(product=product, reserved=reserved, on_shelf=on_hand)
+                for product, reserved, on_hand in lists["shortfall_lines"]
+            ],
             "back_url": request.get_full_path(),
         }
+        for name in DESK_LISTS:
+            page = lists[name]
+            page.object_list = list(page.object_list)
+            _decorated(page.object_list)
+            context[name] = page
+            context[f"{name}_param"] = _page_param(name)
+        return context
 
     def find_code(self, request, store, code: str) -> str | None:
         reservation = store_reservation_by_code(store=store, code=code)

@@ -189,6 +189,11 @@ class Reservation(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.quantity} × {self.product} @ {self.store}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reservations:detail", kwargs={"code": self.code})
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -200,8 +205,3 @@ class Reservation(models.Model):
     def release_day(self, grace_days: int) -> dt.date:
         """The last day it may be collected; it is released the day after."""
         return self.pickup_day + dt.timedelta(days=grace_days)
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("reservations:detail", kwargs={"code": self.code})

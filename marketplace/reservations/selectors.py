@@ -10,21 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     Max,
+    OuterRef,
     QuerySet,
     Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from marketplace.catalog.models import StockLevel
+from marketplace.catalog.models import Product, StockLevel
 from marketplace.catalog.selectors import product_stock
 
 from .models import (
@@ -133,43 +137,67 @@ def member_paused_until(*, member, today: dt.date) -> dt.date | None:
     return until if until > today else None
 
 
-def store_desk_reservations(*, store, day: dt.date) -> dict:
-    """The desk's lists for one store and day, in a fixed number of queries:
+# Rows per list on the desk: a busy store has hundreds open, staff work the top.
+DESK_PAGE_SIZE = 50
+DESK_LISTS = ("to_prepare", "ready", "upcoming")
+
+
+def store_desk_reservations(
+    *, store, day: dt.date, pages: dict | None = None, per_page: int = DESK_PAGE_SIZE
+) -> dict:
+    """The desk's lists for one store and day, in a fixed number of queries
+    whatever the number of reservations:
     {"to_prepare": confirmed ones for `day` or earlier (still open),
-     "ready": ready ones, "upcoming": confirmed ones after `day`,
-     "shortfall": {product_id: units missing} where on-hand stock is below the
-     open reservations}. Each reservation with member, product and store."""
-    open_ones = list(
-        _with_relations(
-            Reservation.objects.filter(store=store, status__in=OPEN_STATUSES)
-        ).order_by("pickup_day", "created_at", "id")
+     "ready": ready ones, "upcoming": confirmed ones after `day`} — each a Page of
+    `per_page` (the page number of each in `pages`, by list name), each
+    reservation with member, product and store — and
+    {"shortfall": {product_id: units missing}, "shortfall_lines": [(product,
+    reserved, on_hand)]} where on-hand stock is below the open reservations."""
+    pages = pages or {}
+    open_ones = Reservation.objects.filter(store=store, status__in=OPEN_STATUSES)
+    confirmed = open_ones.filter(status=ReservationStatus.CONFIRMED)
+    lists = {
+        "to_prepare": confirmed.filter(pickup_day__lte=day),
+        "ready": open_ones.filter(status=ReservationStatus.READY),
+        "upcoming": confirmed.filter(pickup_day__gt=day),
+    }
+    result = {
+        name: Paginator(
+            _with_relations(queryset).order_by("pickup_day", "created_at", "id"),
+            per_page,
+        ).get_page(pages.get(name))
+        for name, queryset in lists.items()
+    }
+    on_hand = StockLevel.objects.filter(
+        store=store, product_id=OuterRef("product_id")
+    ).values("quantity")[:1]
+    short = list(
+        open_ones.order_by()
+        .values("product_id")
+        .annotate(
+            units=Sum("quantity"),
+            on_hand=Coalesce(Subquery(on_hand, output_field=IntegerField()), 0),
+        )
+        .filter(units__gt=F("on_hand"))
+        .values_list("product_id", "units", "on_hand")
     )
-    confirmed = [r for r in open_ones if r.status == ReservationStatus.CONFIRMED]
-    held: dict[int, int] = {}
-    for reservation in open_ones:
-        held[reservation.product_id] = (
-            held.get(reservation.product_id, 0) + reservation.quantity
-        )
-    on_hand = (
-        dict(
-            StockLevel.objects.filter(
-                store=store, product_id__in=list(held)
-            ).values_list("product_id", "quantity")
-        )
-        if held
+    products = (
+        Product.objects.in_bulk([product_id for product_id, _, _ in short])
+        if short
         else {}
     )
-    shortfall = {
-        product_id: units - on_hand.get(product_id, 0)
-        for product_id, units in held.items()
-        if units > on_hand.get(product_id, 0)
+    result["shortfall"] = {
+        product_id: units - on_shelf for product_id, units, on_shelf in short
     }
-    return {
-        "to_prepare": [r for r in confirmed if r.pickup_day <= day],
-        "ready": [r for r in open_ones if r.status == ReservationStatus.READY],
-        "upcoming": [r for r in confirmed if r.pickup_day > day],
-        "shortfall": shortfall,
-    }
+    result["shortfall_lines"] = sorted(
+        (
+            (products[product_id], units, max(on_shelf, 0))
+            for product_id, units, on_shelf in short
+            if product_id in products
+        ),
+        key=lambda line: (line[0].name, line[0].pk),
+    )
+    return result
 
 
 def store_reservation_by_code(*, store, code: str) -> Reservation | None:
@@ -189,6 +217,29 @@ def reservations_for_api(*, store_code: str | None, status: str | None) -> Query
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("pickup_day", "id")
+
+
+def reservation_for_api(reservation_id: int) -> Reservation | None:
+    """One reservation by id, with what the tills' answer shows; None if none."""
+    return (
+        reservations_for_api(store_code=None, status=None)
+        .filter(pk=reservation_id)
+        .first()
+    )
+
+
+def till_sale_get(sale_id: str):
+    """The sale (not refund) event a till sent with this id, with the reservation
+    it is linked to if any; None if no such sale was recorded."""
+    from marketplace.sales.models import SaleEvent
+    from marketplace.sales.selectors import sale_event_list
+
+    return (
+        sale_event_list()
+        .select_related("reservation")
+        .filter(external_id=sale_id, kind=SaleEvent.Kind.SALE)
+        .first()
+    )
 
 
 def free_units(*, product, store) -> int:

@@ -65,7 +65,9 @@ def examples(browser, live_site):
     context = browser.new_context(base_url=live_site.url)
     page = context.new_page()
     found = {
-        "product": _first_href(page, "/products/", ".product-card a[href^='/products/']"),
+        "product": _first_href(
+            page, "/products/", ".product-card a[href^='/products/']"
+        ),
         "store": _first_href(page, "/stores/", "main a[href^='/stores/'][href$='/']"),
         "article": _first_href(page, "/articles/", ".article-card-title a"),
         "idea": _first_href(page, "/ideas/", "main a[href^='/ideas/'][href*='-']"),

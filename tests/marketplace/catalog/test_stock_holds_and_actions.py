@@ -30,11 +30,15 @@ class AskAction(ProductAction):
     name = "ask"
 
     def stock_link(self, product, store):
-        return ActionLink(label="Ask a question", url=f"/ask/{product.sku}/{store.code}/")
+        return ActionLink(
+            label="Ask a question", url=f"/ask/{product.sku}/{store.code}/"
+        )
 
     def member_links(self, request, products):
         return {
-            product.pk: ActionLink(label="Ask at your store", url=f"/ask/{product.sku}/")
+            product.pk: ActionLink(
+                label="Ask at your store", url=f"/ask/{product.sku}/"
+            )
             for product in products
         }
 
@@ -50,7 +54,9 @@ def stocked(lyon, nantes):
 def test_what_is_held_is_not_shown_as_free(stocked):
     with hooks.register_temporarily(STOCK_HOLD_HOOK, TwoKept):
         stores = {store.code: store for store in product_stock(product_id=stocked.pk)}
-        lines = {line["store"]: line["quantity"] for line in product_stock_lines(stocked.pk)}
+        lines = {
+            line["store"]: line["quantity"] for line in product_stock_lines(stocked.pk)
+        }
     assert (stores["lyon-part-dieu"].on_hand, stores["lyon-part-dieu"].held) == (5, 2)
     assert stores["lyon-part-dieu"].quantity == 3
     # Held beyond what is on the shelf: nothing free, never a negative figure.
@@ -74,8 +80,8 @@ def test_stock_line_actions_show_only_where_units_are_free(client, stocked):
             html = client.get(stocked.get_absolute_url()).content.decode()
     # Both lines carry the link, so the live script can show it when units come
     # back; the line with nothing free keeps it hidden.
-    assert 'href="/ask/%s/lyon-part-dieu/">' % stocked.sku in html
-    assert 'href="/ask/%s/nantes-centre/" hidden>' % stocked.sku in html
+    assert f'href="/ask/{stocked.sku}/lyon-part-dieu/">' in html
+    assert f'href="/ask/{stocked.sku}/nantes-centre/" hidden>' in html
     # Visitors get no member link.
     assert "Ask at your store" not in html
 

@@ -17,7 +17,7 @@ from marketplace.reservations.selectors import pickup_code_display
 from marketplace.reservations.services import reservation_cancel
 from tests.factories import MemberFactory
 
-from .conftest import NEXT_OPEN_DAY, TODAY, make_reservation, stock_set
+from .conftest import NEXT_OPEN_DAY, NOW, TODAY, make_reservation, stock_set
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_another_stores_reservations_are_not_on_this_desk(
     assert pickup_code_display(theirs.code) not in html
 
 
-def test_the_desk_costs_the_same_queries_with_2_or_20_open_reservations(
+def test_the_desk_costs_the_same_queries_with_3_or_20_open_reservations(
     staff_client, product, store
 ):
     stock_set(product, store, 100)
@@ -174,13 +174,47 @@ def test_the_desk_costs_the_same_queries_with_2_or_20_open_reservations(
         assert response.status_code == 200
         return len(captured)
 
-    reservations(2)
+    # three: one in each list (an empty list costs no query)
+    reservations(3)
     few = queries()
-    reservations(18)
+    reservations(17)
     many = queries()
 
     assert Reservation.objects.filter(store=store).count() == 20
     assert few == many
+
+
+def test_a_busy_desk_shows_its_lists_by_pages_of_50_and_counts_them_all(
+    staff_client, product, store
+):
+    # given 55 reservations to prepare for the next open day
+    stock_set(product, store, 100)
+    Reservation.objects.bulk_create(
+        Reservation(
+            member=MemberFactory(email=f"busy{k}@example.com"),
+            product=product,
+            store=store,
+            quantity=1,
+            unit_price_cents=product.price_cents,
+            pickup_day=NEXT_OPEN_DAY,
+            code=f"BUSY{k:04d}",
+            created_at=NOW,
+            status=ReservationStatus.CONFIRMED,
+        )
+        for k in range(55)
+    )
+
+    # when staff open the desk on that day, then the second page of the list
+    first = text(staff_client.get(desk(store, NEXT_OPEN_DAY)))
+    second = text(staff_client.get(f"{desk(store, NEXT_OPEN_DAY)}&to_prepare_page=2"))
+
+    # then the heading counts all 55, each page shows its part, the day is kept
+    prepare = section(first, "To prepare")
+    assert '<span class="w-status">55</span>' in prepare
+    assert prepare.count('class="desk-reservation"') == 50
+    assert "Page 1 of 2" in prepare
+    assert f"day={NEXT_OPEN_DAY.isoformat()}&amp;to_prepare_page=2" in prepare
+    assert section(second, "To prepare").count('class="desk-reservation"') == 5
 
 
 # --- The code box --------------------------------------------------------------

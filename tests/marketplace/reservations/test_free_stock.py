@@ -113,9 +113,9 @@ def test_stock_from_the_api_below_what_is_reserved_keeps_the_reservations(
     # and the desk sees what is missing, next to what to prepare
     desk = store_desk_reservations(store=store, day=TODAY)
     assert desk["shortfall"] == {product.pk: 3}
-    assert desk["to_prepare"] == [today]
-    assert desk["upcoming"] == [later]
-    assert desk["ready"] == []
+    assert list(desk["to_prepare"]) == [today]
+    assert list(desk["upcoming"]) == [later]
+    assert list(desk["ready"]) == []
     # back on the shelf: nothing missing
     stock_level_set(product=product, store=store, quantity=6)
     assert store_desk_reservations(store=store, day=TODAY)["shortfall"] == {}
@@ -142,9 +142,9 @@ def test_the_desk_lists_each_open_reservation_once(
 
     desk = store_desk_reservations(store=store, day=NEXT_OPEN_DAY)
 
-    assert desk["to_prepare"] == [overdue, tomorrow]
-    assert desk["ready"] == [ready]
-    assert desk["upcoming"] == []
+    assert list(desk["to_prepare"]) == [overdue, tomorrow]
+    assert list(desk["ready"]) == [ready]
+    assert list(desk["upcoming"]) == []
     assert desk["shortfall"] == {}
 
 
