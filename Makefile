@@ -52,6 +52,12 @@ bench: install
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py && $(PY) bench/serving.py; \
 	else echo "bench/load.py and bench/serving.py skipped: they need DATABASE_URL (PostgreSQL) and Redis"; fi
 
+# Full-page pictures of the main pages at 390 and 1280 px in docs/screenshots/, taken
+# in Chromium on the demo content served from a fresh database (a few minutes).
+.PHONY: screenshots
+screenshots: install
+	$(PY) manage.py screenshots
+
 lint: install
 	$(VENV)/bin/ruff check .
 

@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comptoir.permissions import admin_permission_denied
 from marketplace.sales.selectors import refunds_orphaned
 
 from . import selectors, services
@@ -33,7 +34,10 @@ def manager_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.has_perm("rewards.manage_rewards"):
-            raise PermissionDenied(_("Only rewards managers may open this page."))
+            # Back to the admin's home, told why (as Wagtail's own views answer).
+            return admin_permission_denied(
+                request, _("Only rewards managers may open this page.")
+            )
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -20,22 +20,40 @@ def _membership(member) -> ProgrammeMembership | None:
     return ProgrammeMembership.objects.filter(member=member).first()
 
 
+def payout_shortfall_cents(*, available_cents: int, minimum_cents: int) -> int:
+    """How much more the member must have available before asking for a payout;
+    0 once the available balance reaches the programme's minimum."""
+    return max(minimum_cents - available_cents, 0)
+
+
 def _wallet_render(request, *, join_form=None, payout_form=None, status=200):
     membership = _membership(request.user)
+    programme = Programme.in_force_on(_today())
     context = {
         "membership": membership,
-        "programme": Programme.in_force_on(_today()),
+        "programme": programme,
         "join_form": join_form or JoinForm(),
     }
     if membership is not None:
         page = Paginator(
             selectors.statement_entries(member_id=request.user.pk), STATEMENT_PER_PAGE
         ).get_page(request.GET.get("page"))
+        summary = selectors.wallet_summary(member_id=request.user.pk)
+        # The payout form shows only once the available money reaches the minimum;
+        # until then the wallet says how far away it is.
+        shortfall = payout_shortfall_cents(
+            available_cents=summary.available_cents,
+            minimum_cents=programme.min_payout_cents,
+        )
+        payout_open = not shortfall and summary.available_cents > 0
         context.update(
-            summary=selectors.wallet_summary(member_id=request.user.pk),
+            summary=summary,
             page_obj=page,
             lines=selectors.statement_lines(page.object_list),
-            payout_form=payout_form or PayoutForm(),
+            payout_shortfall_cents=shortfall,
+            # A refused request shows its form again, with its errors, whatever
+            # the balance has become meanwhile.
+            payout_form=payout_form or (PayoutForm() if payout_open else None),
             payouts=selectors.member_payouts(member_id=request.user.pk)[:10],
         )
     return render(request, "rewards/wallet.html", context, status=status)

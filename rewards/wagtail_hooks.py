@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from comptoir.money import format_cents
+from comptoir.navigation import MEMBER_MENU_HOOK, NavItem
 from comptoir.permissions import ReadOnlyPermissionPolicy
 
 from . import admin_views
@@ -246,3 +247,8 @@ def member_data_rewards():
         erase_summary=rewards_erase_summary,
         farewell=rewards_farewell,
     )
+
+
+@hooks.register(MEMBER_MENU_HOOK)
+def rewards_member_menu_item():
+    return NavItem(label=_("Wallet"), url_name="rewards:wallet", order=50)

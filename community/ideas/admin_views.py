@@ -3,8 +3,9 @@
 Wagtail's admin URLs already send anonymous visitors and members without admin
 access to its login page. Here, reading the board needs the `ideas.decide_ideas`
 permission or the moderation one; deciding, launching and scheduling need
-`ideas.decide_ideas`; merging a duplicate is a moderator's. Anyone else gets a
-403 page that says so (not Wagtail's silent redirect to the dashboard).
+`ideas.decide_ideas`; merging a duplicate is a moderator's. Anyone else is sent
+back to the admin's home with Wagtail's "no permission" message and the reason
+(comptoir.permissions.admin_permission_denied), as Wagtail's own views do.
 
 The views validate with `admin_forms` and call one function of `lifecycle`; a
 refusal of the lifecycle (ValidationError, PermissionDenied) is shown as the
@@ -14,7 +15,6 @@ form's error, the page answered again with what was typed.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -32,6 +32,7 @@ from wagtail.log_actions import log
 from community.moderation.models import ModerationStatus
 from community.moderation.services import user_can_moderate
 from comptoir.page_cache import page_cache_invalidate
+from comptoir.permissions import admin_role_required
 
 from . import lifecycle
 from .admin_forms import (
@@ -79,29 +80,10 @@ def user_can_see_ideas(user) -> bool:
     return user_can_decide(user) or user_can_moderate(user)
 
 
-def _forbidden(request, message: str):
-    return _render(
-        request,
-        "ideas/admin/forbidden.html",
-        _("Not allowed"),
-        {"message": message},
-        status=403,
-    )
-
-
 def _allowed_if(test, message):
-    """Run the view for users passing `test`, answer others with a 403 page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not test(request.user):
-                return _forbidden(request, str(message))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    """Run the view for users passing `test`; send others back to the admin's
+    home, told `message`."""
+    return admin_role_required(test, message)
 
 
 see_required = _allowed_if(

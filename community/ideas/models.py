@@ -464,8 +464,13 @@ class IdeaComment(ModeratedContent):
     def __str__(self) -> str:
         return f"comment on idea #{self.idea_id}"
 
+    @property
+    def page_anchor(self) -> str:
+        """The id of this comment on its idea's page."""
+        return f"comment-{self.pk}"
+
     def get_absolute_url(self) -> str:
-        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.idea.get_absolute_url()}#{self.page_anchor}"
 
     @classmethod
     def moderation_lock_related(cls, comments) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -27,6 +28,7 @@ from django.views.decorators.http import (
 
 from community.moderation.models import ModerationStatus
 from comptoir.form_errors import form_errors_add
+from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.markup import markdown_to_plain_text
 from comptoir.uploads import image_thumbnail
 
@@ -432,22 +434,64 @@ def idea_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return response
 
 
+def _support_fragment(request: HttpRequest, idea_id: int) -> dict[str, str]:
+    """The idea page's support part as the member now sees it (count, progress,
+    their button, supports left), to replace it after an in-place support."""
+    idea = selectors.idea_public(idea_id=idea_id)
+    member = request.user
+    rules = selectors.ideas_settings(request)
+    context = {
+        "idea": idea,
+        "threshold": selectors.idea_threshold(idea, rules.stages()),
+        "is_author": member.pk == idea.author_id,
+        "supports": selectors.member_supports(member=member, idea_id=idea.pk),
+        "supports_left": services.member_supports_left(member=member),
+    }
+    return {
+        "support-body": render_to_string(
+            "ideas/includes/idea_support.html", context, request
+        )
+    }
+
+
 @login_required
 @require_POST
 def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
-    """Support a public idea, or take the support back (`withdraw`), POST only."""
-    idea = selectors.idea_public(idea_id=pk)
+    """Support a public idea, or take the support back (`withdraw`), POST only.
+
+    A plain POST redirects back to the idea's support part. From in-place.js (it
+    asks for JSON) the answer is the sentence to show by the button and the new
+    support part; a refusal is a sentence there too.
+    """
+    in_place = wants_in_place(request)
+    try:
+        idea = selectors.idea_public(idea_id=pk)
+    except Http404:
+        if not in_place:
+            raise
+        return in_place_response(
+            message=_("This idea is no longer public: reload the page."), status=404
+        )
+    level, status = messages.SUCCESS, 200
     try:
         if request.POST.get("action") == "withdraw":
             if services.idea_support_withdraw(idea=idea, member=request.user):
-                messages.success(request, _("Your support is withdrawn."))
+                said = _("Your support is withdrawn.")
             else:
-                messages.info(request, _("You were not supporting this idea."))
+                said, level = _("You were not supporting this idea."), messages.INFO
         else:
             services.idea_support(idea=idea, member=request.user)
-            messages.success(request, _("Thank you for your support!"))
+            said = _("Thank you for your support!")
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        said, level = _words(error), messages.ERROR
+        status = 403 if isinstance(error, PermissionDenied) else 400
+    if in_place:
+        if level == messages.ERROR:
+            return in_place_response(message=said, status=status)
+        return in_place_response(
+            message=said, fragments=_support_fragment(request, idea.pk)
+        )
+    messages.add_message(request, level, said)
     return redirect(idea.get_absolute_url() + "#support")
 
 

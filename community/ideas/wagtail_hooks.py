@@ -16,7 +16,7 @@ from community.reviews.author_actions import (
     REVIEW_AUTHOR_ACTION_HOOK,
     ReviewAuthorAction,
 )
-from comptoir.navigation import MAIN_NAV_HOOK, NavItem
+from comptoir.navigation import MAIN_NAV_HOOK, MEMBER_MENU_HOOK, NavItem
 from comptoir.page_cache import CACHED_PAGE_HOOK, MEMBER_PROFILES, CachedPage
 from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from comptoir.search import SEARCH_SECTION_HOOK
@@ -256,3 +256,8 @@ def member_data_ideas():
         delete_public=ideas_delete_public,
         delete_public_label=_("Delete my ideas and comments as well"),
     )
+
+
+@hooks.register(MEMBER_MENU_HOOK)
+def ideas_member_menu_item():
+    return NavItem(label=_("My ideas"), url_name="ideas:mine", order=30)

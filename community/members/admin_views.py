@@ -1,15 +1,17 @@
 """Staff views in the Wagtail admin: members' data requests and their deadlines.
 
-Every view requires the `members.handle_data_requests` permission; Wagtail's
-admin URLs already require admin access.
+Every view requires the `members.handle_data_requests` permission (others are
+sent back to the admin's home, told why); Wagtail's admin URLs already require
+admin access.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from comptoir.permissions import admin_permission_denied
 
 from . import selectors
 
@@ -21,7 +23,9 @@ PERMISSION = "members.handle_data_requests"
 def data_requests(request):
     """Every request for a copy or an erasure, newest first, overdue ones marked."""
     if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied(_("Only staff handling data requests may open this."))
+        return admin_permission_denied(
+            request, _("Only staff handling data requests may open this.")
+        )
     page = Paginator(selectors.data_request_list(), PER_PAGE).get_page(
         request.GET.get("p")
     )

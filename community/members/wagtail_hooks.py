@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from comptoir.navigation import MEMBER_MENU_HOOK, NavItem
 from marketplace.sales.member_data import (
     sale_events_erase,
     sale_events_erase_summary,
@@ -66,4 +67,11 @@ def data_requests_menu_item():
         name="data-requests",
         icon_name="doc-full",
         order=260,
+    )
+
+
+@hooks.register(MEMBER_MENU_HOOK)
+def members_menu_profile():
+    return NavItem(
+        label=_("Profile and settings"), url_name="members:profile_edit", order=10
     )

@@ -8,6 +8,7 @@ app_name = "moderation_admin"
 urlpatterns = [
     path("", admin_views.queue, name="queue"),
     path("decide/", admin_views.decide, name="decide"),
+    path("shortcuts/", admin_views.shortcuts_save, name="shortcuts"),
     path(
         "items/<int:content_type_id>/<int:object_id>/",
         admin_views.item_history,

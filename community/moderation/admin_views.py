@@ -8,7 +8,7 @@ moderation permission. A PermissionDenied raised here becomes Wagtail's usual
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,11 +18,21 @@ from django.views.decorators.http import require_GET, require_POST
 from comptoir.redirects import next_url
 
 from . import selectors, services
-from .forms import DecisionForm, ItemDecisionForm, QueueFilterForm, SuspendForm
+from .forms import (
+    DecisionForm,
+    ItemDecisionForm,
+    QueueFilterForm,
+    QueueShortcutsForm,
+    SuspendForm,
+)
 from .models import ModerationAction, Suspension
 from .posting import member_active_suspension
 from .registry import moderated_type_for, moderated_type_of, rejection_reason_choices
 from .views import error_messages_add
+
+# After a decision the queue is shown again with `?after=<entry>`, so the focus
+# returns to the next item rather than to the top of the page (without JS too).
+FOCUS_PARAM = "after"
 
 
 def _require_moderator(request) -> None:
@@ -44,6 +54,37 @@ def _queue_rejection_reasons(content_type_id: int | None) -> list:
     return moderated_type.rejection_choices()
 
 
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _posted_entry_id(request) -> int | None:
+    """The last queue entry the form posted (in page order), to focus after it."""
+    ids = [_int_or_none(value) for value in request.POST.getlist("entries")]
+    ids = [entry_id for entry_id in ids if entry_id is not None]
+    return ids[-1] if ids else None
+
+
+def _with_focus(url: str, entry_id: int | None) -> str:
+    """The queue address `url` asking to focus the item after `entry_id`."""
+    if entry_id is None:
+        return url
+    path, _sep, query = url.split("#", 1)[0].partition("?")
+    params = QueryDict(query, mutable=True)
+    params[FOCUS_PARAM] = str(entry_id)
+    return f"{path}?{params.urlencode()}"
+
+
+def _wants_json(request) -> bool:
+    # The queue's script sends a decision in the background once its undo
+    # delay is over and asks for JSON; a form without JavaScript gets a redirect.
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
 @require_GET
 def queue(request):
     """The open queue entries, oldest first, with filters and bulk actions."""
@@ -53,18 +94,33 @@ def queue(request):
     page = selectors.queue_page(**filters, page_number=request.GET.get("p", 1))
     query = request.GET.copy()
     query.pop("p", None)
+    query.pop(FOCUS_PARAM, None)
+    # Decisions come back here, to this page of the queue, without the focus
+    # request of the previous one.
+    back_query = request.GET.copy()
+    back_query.pop(FOCUS_PARAM, None)
+    back = request.path + (f"?{back_query.urlencode()}" if back_query else "")
+    entries = list(page.object_list)
+    shortcuts = selectors.queue_shortcuts_for(moderator=request.user)
     return render(
         request,
         "moderation/admin/queue.html",
         {
             "page": page,
+            "entries": entries,
             "filter_form": filter_form,
             "filter_query": query.urlencode(),
             "rejection_reasons": _queue_rejection_reasons(
                 filters.get("content_type_id")
             ),
             "open_count": selectors.queue_open_count(),
-            "next_url": request.get_full_path(),
+            "next_url": back,
+            "focus_entry_id": selectors.queue_focus_entry_id(
+                page_entries=entries,
+                after_entry_id=_int_or_none(request.GET.get(FOCUS_PARAM)),
+            ),
+            "shortcuts": shortcuts,
+            "shortcuts_form": QueueShortcutsForm.for_shortcuts(shortcuts),
         },
     )
 
@@ -73,7 +129,12 @@ def queue(request):
 def decide(request):
     """Approve or reject the selected entries; bulk rejection asks to confirm."""
     _require_moderator(request)
-    back = next_url(request, default=reverse("moderation_admin:queue"))
+    if _wants_json(request):
+        return _decide_json(request)
+    back = _with_focus(
+        next_url(request, default=reverse("moderation_admin:queue")),
+        _posted_entry_id(request),
+    )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _errors_to_messages(request, form)
@@ -81,9 +142,7 @@ def decide(request):
     data = form.cleaned_data
     entries = selectors.queue_entries_by_ids(entry_ids=data["entries"])
     if not entries:
-        messages.warning(
-            request, _("These items were already decided by another moderator.")
-        )
+        messages.warning(request, _already_decided_text())
         return redirect(back)
     rejecting = data["action"] == ModerationAction.REJECT
     if rejecting and len(entries) > 1 and not data["confirmed"]:
@@ -94,19 +153,65 @@ def decide(request):
                 "entries": entries,
                 "reason_label": dict(rejection_reason_choices())[data["reason"]],
                 "data": data,
-                "next_url": back,
+                "next_url": next_url(
+                    request, default=reverse("moderation_admin:queue")
+                ),
             },
         )
     decisions = _decide(request, entries, data)
     if decisions is None:
         return redirect(back)
-    count = len(decisions)
-    if data["action"] == ModerationAction.APPROVE:
+    messages.success(request, _decided_text(data["action"], len(decisions)))
+    return redirect(back)
+
+
+def _already_decided_text() -> str:
+    return _("These items were already decided by another moderator.")
+
+
+def _decided_text(action, count: int) -> str:
+    if action == ModerationAction.APPROVE:
         text = ngettext("%(count)s item approved.", "%(count)s items approved.", count)
     else:
         text = ngettext("%(count)s item rejected.", "%(count)s items rejected.", count)
-    messages.success(request, text % {"count": count})
-    return redirect(back)
+    return text % {"count": count}
+
+
+def _decide_json(request) -> JsonResponse:
+    """The same decision for the queue's script: what happened, as JSON, and no
+    message left for the next page (the script announces it)."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        errors = [error for errors in form.errors.values() for error in errors]
+        return JsonResponse({"message": " ".join(errors)}, status=400)
+    data = form.cleaned_data
+    entries = selectors.queue_entries_by_ids(entry_ids=data["entries"])
+    if not entries:
+        return JsonResponse({"message": _already_decided_text()}, status=409)
+    if data["action"] == ModerationAction.REJECT and len(entries) > 1:
+        # Bulk rejection is always confirmed on its own page first.
+        if not data["confirmed"]:
+            return JsonResponse(
+                {"message": _("Confirm the rejection of several items first.")},
+                status=400,
+            )
+    try:
+        decisions = services.moderation_decide(
+            moderator=request.user,
+            entries_or_contents=entries,
+            action=data["action"],
+            reason=data["reason"] or None,
+            note=data["note"],
+        )
+    except (ValidationError, PermissionDenied) as error:
+        texts = getattr(error, "messages", None) or [str(error)]
+        return JsonResponse({"message": " ".join(texts)}, status=400)
+    return JsonResponse(
+        {
+            "decided": len(decisions),
+            "message": _decided_text(data["action"], len(decisions)),
+        }
+    )
 
 
 def _decide(request, entries_or_contents, data: dict) -> list | None:
@@ -257,3 +362,28 @@ def suspension_lift(request, suspension_id: int):
     else:
         messages.success(request, _("The suspension is lifted."))
     return redirect(back)
+
+
+@require_POST
+def shortcuts_save(request):
+    """Turn the moderator's single-key queue shortcuts on or off, or remap them."""
+    _require_moderator(request)
+    back = next_url(request, default=reverse("moderation_admin:queue"))
+    form = QueueShortcutsForm(request.POST)
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(f"{back}#keyboard-shortcuts")
+    try:
+        services.queue_shortcuts_save(
+            moderator=request.user,
+            enabled=form.cleaned_data["enabled"],
+            keys=form.keys(),
+        )
+    except ValidationError as error:
+        error_messages_add(request, error)
+    else:
+        if form.cleaned_data["enabled"]:
+            messages.success(request, _("Your keyboard shortcuts are saved."))
+        else:
+            messages.success(request, _("Single-key shortcuts are off for you."))
+    return redirect(f"{back}#keyboard-shortcuts")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ModerationAction, QueueReason
+from .models import ModerationAction, QueueReason, QueueShortcuts
 from .registry import ModeratedType, RejectionReason, rejection_reason_choices
 from .selectors import moderated_content_types
 from .services import NOTE_MAX_LENGTH
@@ -108,6 +108,48 @@ class DecisionForm(ItemDecisionForm):
         # Any id is accepted here; the service only decides entries still open.
         raw = self.data.getlist("entries") if hasattr(self.data, "getlist") else []
         self.fields["entries"].choices = [(value, value) for value in raw]
+
+
+class QueueShortcutsForm(forms.Form):
+    """A moderator's single-key shortcuts on the queue: on or off, and the keys.
+
+    The rules (one character, no repeats, none of Wagtail's keys) are the
+    service's; here each key is only required and one character long.
+    """
+
+    enabled = forms.BooleanField(
+        label=_("Use single-key shortcuts on the queue"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for action in QueueShortcuts.ACTIONS:
+            model_field = QueueShortcuts._meta.get_field(f"{action}_key")
+            # Named as the model's fields: a field called "next" would be taken
+            # for the address to go back to.
+            self.fields[f"{action}_key"] = forms.CharField(
+                label=model_field.verbose_name.capitalize(),
+                max_length=1,
+                error_messages={
+                    "required": _("Give each action a key."),
+                    "max_length": _("Each shortcut is one visible character."),
+                },
+                widget=forms.TextInput(
+                    attrs={"size": 2, "autocomplete": "off", "spellcheck": "false"}
+                ),
+            )
+
+    @classmethod
+    def for_shortcuts(cls, shortcuts: QueueShortcuts) -> "QueueShortcutsForm":
+        initial = {f"{action}_key": key for action, key in shortcuts.keys().items()}
+        return cls(initial={"enabled": shortcuts.enabled, **initial})
+
+    def keys(self) -> dict[str, str]:
+        """{action: key} as the service takes them."""
+        return {
+            action: self.cleaned_data[f"{action}_key"]
+            for action in QueueShortcuts.ACTIONS
+        }
 
 
 class SuspendForm(forms.Form):

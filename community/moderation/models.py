@@ -247,3 +247,36 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} until {self.until:%Y-%m-%d}"
+
+
+class QueueShortcuts(models.Model):
+    """A moderator's single-key shortcuts on the queue: on or off, and which key
+    does what (WCAG 2.1.4: single-character shortcuts can be turned off or
+    remapped). Without a row, the fields' defaults apply."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderation_queue_shortcuts",
+    )
+    enabled = models.BooleanField(_("single-key shortcuts on"), default=True)
+    next_key = models.CharField(_("next item"), max_length=1, default="j")
+    previous_key = models.CharField(_("previous item"), max_length=1, default="k")
+    select_key = models.CharField(_("select the item"), max_length=1, default="x")
+    approve_key = models.CharField(_("approve the item"), max_length=1, default="a")
+    undo_key = models.CharField(_("undo the approval"), max_length=1, default="u")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # The actions in the order the page lists them, with their key fields.
+    ACTIONS = ("next", "previous", "select", "approve", "undo")
+
+    class Meta:
+        verbose_name = _("moderation queue shortcuts")
+        verbose_name_plural = _("moderation queue shortcuts")
+
+    def __str__(self) -> str:
+        return f"{self.moderator} shortcuts"
+
+    def keys(self) -> dict[str, str]:
+        """{action: key} for every action, in `ACTIONS` order."""
+        return {action: getattr(self, f"{action}_key") for action in self.ACTIONS}

@@ -36,6 +36,7 @@ from .models import (
     ModerationStatus,
     QueueEntry,
     QueueReason,
+    QueueShortcuts,
     Report,
     Suspension,
 )
@@ -51,6 +52,8 @@ MODERATORS_GROUP = "Community moderators"
 # Only reports from members of this level or above count toward hiding an item.
 REPORT_COUNTS_FROM_LEVEL = 1
 NOTE_MAX_LENGTH = 1000
+# Keys the Wagtail admin already answers on every page (its shortcuts dialog).
+WAGTAIL_ADMIN_KEYS = frozenset("?/[]")
 # What a moderator decides on content; HIDE is the system's, after reports.
 DECISIONS = (ModerationAction.APPROVE, ModerationAction.REJECT)
 
@@ -653,3 +656,50 @@ def suspension_lift(*, moderator, suspension: Suspension, note: str = "") -> Sus
             title=_("Your suspension is lifted: you can post again"),
         )
     return suspension
+
+
+# --- a moderator's keyboard shortcuts on the queue ------------------------------
+
+
+def queue_shortcuts_save(
+    *, moderator, enabled: bool, keys: dict[str, str]
+) -> QueueShortcuts:
+    """Turn a moderator's single-key queue shortcuts on or off and choose the keys.
+
+    Each action gets one visible character, no two actions the same key, and none
+    of the keys the Wagtail admin already uses on every page. Letters are kept in
+    lower case: the queue answers the key with or without Shift.
+    """
+    if not user_can_moderate(moderator):
+        raise PermissionDenied(_("Only moderators may open the moderation queue."))
+    cleaned = {}
+    for action in QueueShortcuts.ACTIONS:
+        key = (keys.get(action) or "").lower()
+        if len(key) != 1 or key.isspace() or not key.isprintable():
+            raise ValidationError(_("Each shortcut is one visible character."))
+        if key in WAGTAIL_ADMIN_KEYS:
+            raise ValidationError(
+                _("“%(key)s” is a shortcut of the Wagtail admin; choose another key.")
+                % {"key": key}
+            )
+        if key in cleaned.values():
+            raise ValidationError(
+                _("“%(key)s” is chosen twice; give each action its own key.")
+                % {"key": key}
+            )
+        cleaned[action] = key
+    with transaction.atomic():
+        shortcuts, _created = QueueShortcuts.objects.select_for_update().get_or_create(
+            moderator=moderator
+        )
+        shortcuts.enabled = bool(enabled)
+        for action, key in cleaned.items():
+            setattr(shortcuts, f"{action}_key", key)
+        shortcuts.save(
+            update_fields=[
+                "enabled",
+                *(f"{action}_key" for action in QueueShortcuts.ACTIONS),
+                "updated_at",
+            ]
+        )
+    return shortcuts

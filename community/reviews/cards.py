@@ -25,12 +25,18 @@ def _stamp(moment) -> str:
     return f"{moment.timestamp():.6f}" if moment else "-"
 
 
+# Raised when the card's template changes what it renders, so cards cached by the
+# previous release are not served for up to a day after it.
+CARD_MARKUP_VERSION = "2"
+
+
 def review_card_key(review, language: str) -> str:
     """The cache key of one version of a review's card."""
     response = getattr(review, "response", None)
     author = review.author
     version = "|".join(
         [
+            CARD_MARKUP_VERSION,
             str(review.pk),
             _stamp(review.updated_at),
             _stamp(response.updated_at if response else None),

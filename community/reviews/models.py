@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from community.moderation.models import ModeratedContent, ModerationAction
 from comptoir.uploads import private_media_storage
@@ -28,7 +29,7 @@ class ReviewReportReason(models.TextChoices):
     FAKE = "fake", _("Looks fake or paid for")
 
 
-class Review(ModeratedContent):
+class Review(index.Indexed, ModeratedContent):
     """A member's review of a product: rating, title, Markdown text, photos."""
 
     product = models.ForeignKey(
@@ -56,6 +57,15 @@ class Review(ModeratedContent):
         default=0,
         help_text=_("In ten-thousandths: 8200 means 0.82."),
     )
+
+    # The site search (selectors.review_search) filters on moderation status and
+    # the product: published reviews of active products only.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("body"),
+        index.FilterField("status"),
+        index.FilterField("product"),
+    ]
 
     class Meta:
         verbose_name = _("review")
@@ -102,6 +112,11 @@ class Review(ModeratedContent):
 
         product_rating_refresh(product_id=self.product_id)
         review_photos_place(review=self)
+
+    @property
+    def page_anchor(self) -> str:
+        """The id of this review's card on the product page."""
+        return f"review-{self.pk}"
 
     def get_absolute_url(self) -> str:
         """The product page, at this review (where moderators and authors see it)."""

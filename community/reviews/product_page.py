@@ -28,7 +28,7 @@ from .cards import review_cards_html
 from .forms import ReviewFilterForm
 from .models import ProductRating
 from .structured_data import reviews_json_ld
-from .views import REVIEWS_PER_PAGE, review_quality_sentence
+from .views import REVIEWS_PER_PAGE, review_quality_words
 
 
 def product_reviews_context(request: HttpRequest, product) -> dict:
@@ -61,9 +61,9 @@ def product_reviews_context(request: HttpRequest, product) -> dict:
         review.viewer_vote = votes.get(review.pk)
         review.viewer_is_author = user.is_authenticated and review.author_id == user.pk
         if review.viewer_is_author:
-            review.quality_sentence = review_quality_sentence(review)
+            review.quality_words = review_quality_words(review)
     if own_review is not None:
-        own_review.quality_sentence = review_quality_sentence(own_review)
+        own_review.quality_words = review_quality_words(own_review)
     return {
         "review_summary": summary,
         "review_page": page,

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import QUALITY_SCALE
 
@@ -135,3 +135,144 @@ def quality_explain(
             "readers": readers,
         }
     return QualityExplanation(score=score, sentence=sentence)
+
+
+# --- The score in a member's words ------------------------------------------------
+
+PHOTOS_THAT_COUNT = round(PHOTO_BONUS_MAX / PHOTO_BONUS)
+# Where each step of the five-step scale starts, in ten-thousandths. The bonuses
+# add up to 0.35 at most, so photos, a detailed text and a verified purchase reach
+# "fair" and every step above takes readers' votes.
+QUALITY_STEPS = (
+    (0, gettext_lazy("Quality: just starting")),
+    (2000, gettext_lazy("Quality: fair")),
+    (4000, gettext_lazy("Quality: good")),
+    (6000, gettext_lazy("Quality: very good")),
+    (8000, gettext_lazy("Quality: excellent")),
+)
+
+
+@dataclass(frozen=True)
+class QualityWords:
+    """A review's quality as its author reads it: a step on a scale of five, what
+    readers said, what adds to it and what would raise it. `details` is the
+    figure behind it, for the curious (`quality_explain`)."""
+
+    step: int
+    steps: int
+    label: str
+    readers: str
+    adds: str
+    raise_tips: tuple[str, ...]
+    details: str
+
+
+def _quality_step(score: int) -> tuple[int, str]:
+    step, label = 1, QUALITY_STEPS[0][1]
+    for number, (start, name) in enumerate(QUALITY_STEPS, start=1):
+        if score >= start:
+            step, label = number, name
+    return step, str(label)
+
+
+def _readers_words(helpful: int, not_helpful: int) -> str:
+    votes = helpful + not_helpful
+    if not votes:
+        return _("No reader has voted on it yet.")
+    return ngettext(
+        "Helpful to %(helpful)s reader out of %(votes)s.",
+        "Helpful to %(helpful)s readers out of %(votes)s.",
+        helpful,
+    ) % {"helpful": helpful, "votes": votes}
+
+
+def _raise_tips(*, photos: int, body_length: int, verified: bool) -> list[str]:
+    tips = []
+    if photos <= 0:
+        tips.append(
+            _("Add a photo: each one counts, up to %(max)s.")
+            % {"max": PHOTOS_THAT_COUNT}
+        )
+    elif photos < PHOTOS_THAT_COUNT:
+        more = PHOTOS_THAT_COUNT - photos
+        tips.append(
+            ngettext(
+                "Add %(count)s more photo: up to %(max)s count.",
+                "Add up to %(count)s more photos: up to %(max)s count.",
+                more,
+            )
+            % {"count": more, "max": PHOTOS_THAT_COUNT}
+        )
+    if body_length < LENGTH_FOR_FULL_BONUS:
+        tips.append(
+            _(
+                "Say more about how you use it: the text counts more up to "
+                "%(full)s characters (yours has %(length)s)."
+            )
+            % {"full": LENGTH_FOR_FULL_BONUS, "length": max(0, body_length)}
+        )
+    if not verified:
+        tips.append(
+            _(
+                "Bought it with your loyalty card or e-mail address? The purchase "
+                "is checked again, and counts, each time you save the review."
+            )
+        )
+    tips.append(
+        _(
+            "Readers' votes count most: say what you would have wanted to know "
+            "before buying."
+        )
+    )
+    return tips
+
+
+def quality_words(
+    *,
+    score: int,
+    helpful: int,
+    not_helpful: int,
+    photos: int,
+    body_length: int,
+    verified: bool,
+) -> QualityWords:
+    """The score as words and a scale an author can act on.
+
+    "Quality: good (3 of 5). Helpful to 3 readers out of 4. What adds to it:
+    photos." then what would raise it, from the bonuses `quality_score` counts.
+    """
+    step, label = _quality_step(score)
+    extras = []
+    if photos > 0:
+        extras.append(_("photos"))
+    if body_length >= LENGTH_FOR_FULL_BONUS // 2:
+        extras.append(_("a detailed text"))
+    if verified:
+        extras.append(_("the verified purchase"))
+    adds = ""
+    if extras:
+        listed = extras[0]
+        if len(extras) > 1:
+            listed = _("%(first)s and %(last)s") % {
+                "first": ", ".join(extras[:-1]),
+                "last": extras[-1],
+            }
+        adds = _("What adds to it: %(extras)s.") % {"extras": listed}
+    return QualityWords(
+        step=step,
+        steps=len(QUALITY_STEPS),
+        label=label,
+        readers=_readers_words(helpful, not_helpful),
+        adds=adds,
+        raise_tips=tuple(
+            _raise_tips(photos=photos, body_length=body_length, verified=verified)
+        ),
+        details=quality_explain(
+            score=score,
+            helpful=helpful,
+            not_helpful=not_helpful,
+            photos=photos,
+            body_length=body_length,
+            verified=verified,
+        ).sentence,
+    )

@@ -24,6 +24,8 @@ from wagtail.images import get_image_model
 
 from community.moderation.models import ModerationDecision, ModerationStatus
 from community.moderation.services import user_can_moderate
+from comptoir.search import full_text_search
+from marketplace.catalog.models import Product
 from rewards.selectors import member_in_programme
 
 from .models import ProductRating, Review, ReviewPhoto, ReviewVote
@@ -265,3 +267,14 @@ def review_figures(*, days: int = 30, now: dt.datetime | None = None) -> ReviewF
         ],
         published_now=reviews["published"],
     )
+
+
+def review_search(*, query: str):
+    """The reviews section of the site search: published reviews of active
+    products holding every word of the query in their title or text, best match
+    first, with what a result shows (product, author) joined."""
+    published = Review.objects.filter(
+        status=ModerationStatus.PUBLISHED,
+        product__in=Product.objects.filter(active=True).values("pk"),
+    ).select_related("product", "author")
+    return full_text_search(published, query)

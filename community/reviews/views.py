@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from django.views.decorators.http import (
 from community.moderation.models import ModerationStatus
 from community.moderation.registry import moderated_type_for
 from comptoir.form_errors import form_errors_add
+from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.redirects import next_url
 from comptoir.uploads import image_thumbnail
 from marketplace.catalog import selectors as catalog_selectors
@@ -41,7 +43,8 @@ from .quality import (
     PHOTO_BONUS_MAX,
     SCORE_MAX,
     VERIFIED_BONUS,
-    quality_explain,
+    QualityWords,
+    quality_words,
 )
 
 REVIEWS_PER_PAGE = 10
@@ -50,16 +53,17 @@ PHOTO_THUMB_SIZE = (160, 160)
 MY_REVIEWS_PER_PAGE = 20
 
 
-def review_quality_sentence(review) -> str:
-    """The one-sentence quality explanation an author sees on their review."""
-    return quality_explain(
+def review_quality_words(review) -> QualityWords:
+    """The quality an author reads on their review: a step of the scale, what
+    readers said and what would raise it (reviews/includes/review_quality.html)."""
+    return quality_words(
         score=review.quality_score,
         helpful=review.helpful_count,
         not_helpful=review.not_helpful_count,
         photos=len(review.photos.all()),
         body_length=len(review.body),
         verified=review.verified_purchase,
-    ).sentence
+    )
 
 
 def _published_message(review) -> str:
@@ -156,7 +160,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         "moderator has read it."
                     ),
                 )
-                return redirect("reviews:mine")
+                # Back to the review just edited, which takes the focus.
+                return redirect(reverse("reviews:mine") + f"#review-{review.pk}")
     else:
         form = ReviewForm(
             initial={
@@ -186,23 +191,67 @@ def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/review_confirm_delete.html", {"review": review})
 
 
+def _vote_fragments(request: HttpRequest, review_id: int) -> dict[str, str]:
+    """The parts of the product page a vote changes: the review's buttons (with
+    the voter's choice pressed) and its "found this helpful" line."""
+    review = selectors.review_published(review_id=review_id)
+    review.viewer_vote = selectors.member_votes_on(
+        member=request.user, review_ids=[review.pk]
+    ).get(review.pk)
+    return {
+        f"review-{review.pk}-vote-buttons": render_to_string(
+            "reviews/includes/review_vote_buttons.html", {"review": review}, request
+        ),
+        f"review-{review.pk}-helpful": render_to_string(
+            "reviews/includes/review_helpful_count.html", {"review": review}, request
+        ),
+    }
+
+
 @login_required
 @require_POST
 def review_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Helpful / not helpful on a published review (POST, works without JS)."""
-    review = selectors.review_published(review_id=pk)
+    """Helpful / not helpful on a published review.
+
+    A plain POST redirects back to the review on the page it came from. From
+    in-place.js (it asks for JSON) the answer is the sentence to show by the
+    buttons and their new HTML; a refusal is a sentence there too.
+    """
+    in_place = wants_in_place(request)
+    try:
+        review = selectors.review_published(review_id=pk)
+    except Http404:
+        if not in_place:
+            raise
+        return in_place_response(
+            message=_("This review is no longer shown: reload the page."), status=404
+        )
     helpful = request.POST.get("helpful")
+    refusal, status = None, 400
     if helpful not in ("yes", "no"):
-        messages.error(request, _("Choose helpful or not helpful."))
+        refusal = _("Choose helpful or not helpful.")
     else:
         try:
             services.review_vote(
                 review=review, voter=request.user, helpful=helpful == "yes"
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Thank you, your vote is counted."))
+            refusal = " ".join(error.messages)
+        except PermissionDenied as error:
+            if not in_place:
+                raise
+            refusal, status = str(error) or _("You may not vote on this review."), 403
+    if in_place:
+        if refusal:
+            return in_place_response(message=refusal, status=status)
+        return in_place_response(
+            message=_("Thank you, your vote is counted."),
+            fragments=_vote_fragments(request, review.pk),
+        )
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("Thank you, your vote is counted."))
     fallback = services.review_url(review)
     return redirect(next_url(request, default=fallback))
 
@@ -247,7 +296,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     actions = review_author_actions()
     for review in page.object_list:
         review.can_edit = services.review_can_edit(review)
-        review.quality_sentence = review_quality_sentence(review)
+        review.quality_words = review_quality_words(review)
         review.author_actions = actions_for(review, actions)
     return render(request, "reviews/my_reviews.html", {"page_obj": page})
 

@@ -9,7 +9,9 @@ from wagtail import hooks
 
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from community.moderation.registry import MODERATED_TYPE_HOOK
+from comptoir.navigation import MEMBER_MENU_HOOK, NavItem
 from comptoir.page_cache import CACHED_PAGE_HOOK, MEMBER_PROFILES, CachedPage
+from comptoir.search import SEARCH_SECTION_HOOK
 from marketplace.catalog.panels import PRODUCT_ANNOTATOR_HOOK, PRODUCT_PANEL_HOOK
 from rewards.pools import EARNING_POOL_HOOK
 
@@ -24,6 +26,7 @@ from .member_data import (
 )
 from .moderation import REVIEW_MODERATED_TYPE
 from .product_page import RatingAnnotator, ReviewsPanel
+from .search import ReviewsSection
 
 # --- Product page panel and product list annotation (catalog) -----------------
 
@@ -68,6 +71,14 @@ def reviewers_pool():
     return ReviewersPool()
 
 
+# --- Site search (comptoir.search) ---------------------------------------------
+
+
+@hooks.register(SEARCH_SECTION_HOOK)
+def reviews_search_section():
+    return ReviewsSection()
+
+
 # --- Member data: export and erasure (members) --------------------------------
 
 
@@ -84,3 +95,8 @@ def member_data_reviews():
         delete_public=reviews_delete_public,
         delete_public_label=_("Delete my reviews as well"),
     )
+
+
+@hooks.register(MEMBER_MENU_HOOK)
+def reviews_member_menu_item():
+    return NavItem(label=_("My reviews"), url_name="reviews:mine", order=20)

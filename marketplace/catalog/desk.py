@@ -21,7 +21,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template import Context
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+
+from comptoir.permissions import admin_role_required
 
 DESK_SECTION_HOOK = "register_desk_section"
 
@@ -79,3 +82,20 @@ def store_staffed_by(user, code: str):
     """The store with this code if `user` works its desk; None otherwise (the
     views answer 404 then, so a store's existence is not told to others)."""
     return stores_staffed_by(user).filter(code=code).first()
+
+
+def works_a_desk(user) -> bool:
+    """Whether `user` works at least one store's desk (or may see every desk)."""
+    return stores_staffed_by(user).exists()
+
+
+# The desk's pages, and the hand-offs they lead to, for those who work a desk:
+# anyone else in the admin (a moderator, a rewards manager) is sent back to the
+# admin's home, told why. A store one does not work stays a 404 for its staff.
+desk_staff_required = admin_role_required(
+    works_a_desk,
+    gettext_lazy(
+        "You work no store's hand-off desk yet: ask an administrator to add you "
+        "to a store's staff."
+    ),
+)

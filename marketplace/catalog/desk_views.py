@@ -5,7 +5,8 @@ is one); `/admin/desk/<store>/?day=YYYY-MM-DD` shows every registered
 `DeskSection` for that store and day, and the code box. Wagtail's admin URLs
 already send anonymous visitors and people without admin access to its login;
 here a store the user does not work is a 404, never a 403, so its existence is
-not told to others.
+not told to others. Someone who works no desk at all (a moderator, a rewards
+manager) is sent back to the admin's home with a message (`desk_staff_required`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .desk import DeskSection, desk_sections, store_staffed_by, stores_staffed_by
+from .desk import (
+    DeskSection,
+    desk_sections,
+    desk_staff_required,
+    store_staffed_by,
+    stores_staffed_by,
+)
 from .models import Store
 
 # Longer than any code a section hands out; what a QR reader types is trimmed
@@ -121,6 +128,7 @@ def _render(request, template, title, context, status=200):
     )
 
 
+@desk_staff_required
 @require_http_methods(["GET", "HEAD"])
 def desk_index(request):
     """The stores whose desk the user works; straight to it when there is one."""
@@ -135,6 +143,7 @@ def desk_index(request):
     )
 
 
+@desk_staff_required
 @require_http_methods(["GET", "HEAD"])
 def desk_store(request, code: str):
     """One store's desk for one day: every section, the day picker, the code box."""
@@ -170,6 +179,7 @@ def desk_store(request, code: str):
     )
 
 
+@desk_staff_required
 @require_POST
 def desk_find(request, code: str):
     """The code a member shows, offered to every section until one knows it at

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from taggit.managers import TaggableManager
+from wagtail.models import Orderable
 from wagtail.search import index
 
 
@@ -88,8 +91,11 @@ class Store(index.Indexed, models.Model):
         return str(day.isoweekday()) in (self.opening_days or "")
 
 
-class Product(index.Indexed, models.Model):
-    """An article of the retailer's catalog, with its price in cents."""
+class Product(index.Indexed, ClusterableModel):
+    """An article of the retailer's catalog, with its price in cents.
+
+    A cluster, so the admin edits its gallery (`gallery_images`) in the same form.
+    """
 
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -105,6 +111,10 @@ class Product(index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_(
+            "The product's main picture: the first of its gallery and the one "
+            "product lists show."
+        ),
     )
     tags = TaggableManager(_("tags"), blank=True)
     active = models.BooleanField(
@@ -144,6 +154,40 @@ class Product(index.Indexed, models.Model):
         from django.urls import reverse
 
         return reverse("catalog:product_detail", kwargs={"slug": self.slug})
+
+
+class ProductImage(Orderable):
+    """One more picture of a product, shown after its main image in the gallery."""
+
+    product = ParentalKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="gallery_images",
+        verbose_name=_("product"),
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the picture shows, for those who cannot see it, e.g. "
+            "“the spout seen from above”. Empty: the product's name and the "
+            "picture's number."
+        ),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("gallery image")
+        verbose_name_plural = _("gallery images")
+
+    def __str__(self) -> str:
+        return self.alt or str(self.image)
 
 
 class StockLevel(models.Model):

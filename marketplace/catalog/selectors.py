@@ -4,6 +4,8 @@ Every queryset here carries its own select/prefetch so a page's query count does
 not grow with the number of products or stores it shows.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Count,
     Exists,
@@ -18,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.utils.translation import gettext
 from taggit.models import Tag
 from wagtail.images import get_image_model
 
@@ -25,7 +28,7 @@ from comptoir.keyset import Keyset, KeysetPage
 from comptoir.search import full_text_search
 
 from .holds import held_expression
-from .models import Product, StockLevel, Store
+from .models import Product, ProductImage, StockLevel, Store
 from .panels import products_annotated
 
 # Image specs the templates use; renditions of these are prefetched with the
@@ -33,6 +36,10 @@ from .panels import products_annotated
 CARD_IMAGE_SPEC = "fill-480x360"
 DETAIL_IMAGE_SPEC = "max-800x600"
 SOCIAL_IMAGE_SPEC = "fill-1200x630"
+# The gallery of a product page: its thumbnails and the large picture of the zoom.
+THUMB_IMAGE_SPEC = "fill-160x120"
+ZOOM_IMAGE_SPEC = "max-1600x1200"
+GALLERY_IMAGE_SPECS = (DETAIL_IMAGE_SPEC, THUMB_IMAGE_SPEC, ZOOM_IMAGE_SPEC)
 
 PRODUCT_SORTS = {
     "name": ("name", "id"),
@@ -52,6 +59,15 @@ def _with_card_tags(queryset: QuerySet) -> QuerySet:
 def _with_image_renditions(queryset: QuerySet, *specs: str) -> QuerySet:
     images = get_image_model().objects.prefetch_renditions(*specs)
     return queryset.prefetch_related(Prefetch("image", queryset=images))
+
+
+def _renditions_prefetch(path: str, *specs: str) -> Prefetch:
+    """The renditions of the images at `path`, where Wagtail's `get_rendition`
+    looks for prefetched ones (as `ImageQuerySet.prefetch_renditions` puts them)."""
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+    )
+    return Prefetch(path, queryset=renditions, to_attr="prefetched_renditions")
 
 
 def product_list(
@@ -103,16 +119,58 @@ def product_list_page(
 
 
 def product_get(*, slug: str) -> Product:
-    """The active product with this slug, with its tags and image; 404 otherwise."""
-    queryset = _with_image_renditions(
-        Product.objects.filter(active=True).prefetch_related("tags"),
-        DETAIL_IMAGE_SPEC,
-        SOCIAL_IMAGE_SPEC,
+    """The active product with this slug, with its tags, its image and the
+    image's renditions for the page (gallery and social card); 404 otherwise."""
+    # The image in the product's own query, its renditions in one more: the
+    # gallery's query (`product_gallery`) then leaves the page's count unchanged.
+    queryset = (
+        Product.objects.filter(active=True)
+        .select_related("image")
+        .prefetch_related(
+            "tags",
+            _renditions_prefetch(
+                "image__renditions", *GALLERY_IMAGE_SPECS, SOCIAL_IMAGE_SPEC
+            ),
+        )
     )
     product = queryset.filter(slug=slug).first()
     if product is None:
         raise Http404("No such product.")
     return product
+
+
+@dataclass(frozen=True)
+class GalleryImage:
+    """One picture of a product's gallery and the text that stands for it."""
+
+    image: object
+    alt: str
+
+
+def product_gallery(*, product: Product) -> list[GalleryImage]:
+    """The product's pictures in order: its main image, then its gallery images.
+
+    The gallery images and their renditions (GALLERY_IMAGE_SPECS) cost two
+    queries however many there are, one when there are none; the main image's
+    renditions came with `product_get`. An empty alternative text becomes the
+    product's name and the picture's number, so no two pictures read the same.
+    """
+    extras = (
+        ProductImage.objects.filter(product=product)
+        .select_related("image")
+        .prefetch_related(
+            _renditions_prefetch("image__renditions", *GALLERY_IMAGE_SPECS)
+        )
+        .order_by("sort_order", "id")
+    )
+    gallery = [GalleryImage(product.image, product.name)] if product.image else []
+    for extra in extras:
+        alt = extra.alt or gettext("%(name)s, picture %(number)s") % {
+            "name": product.name,
+            "number": len(gallery) + 1,
+        }
+        gallery.append(GalleryImage(extra.image, alt))
+    return gallery
 
 
 def product_get_by_sku(*, sku: str) -> Product:

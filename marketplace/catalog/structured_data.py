@@ -14,7 +14,11 @@ def _price(cents: int) -> str:
 
 
 def product_json_ld(
-    *, product, url: str, image_url: str | None, extra: Iterable[dict | None] = ()
+    *,
+    product,
+    url: str,
+    image_url: str | list[str] | None,
+    extra: Iterable[dict | None] = (),
 ) -> dict:
     """The Product object of a product page, with the panels' fields merged in.
 

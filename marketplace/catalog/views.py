@@ -83,10 +83,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for store in stock:
         store.action_links = stock_links.get(store.code, [])
     member_links = member_product_links(request, [product]).get(product.pk, [])
+    gallery = selectors.product_gallery(product=product)
     json_ld = product_json_ld(
         product=product,
         url=canonical_url,
-        image_url=_detail_image_url(request, product),
+        # schema.org takes one URL or a list: every picture of the gallery.
+        image_url=_gallery_image_urls(request, gallery) or None,
         extra=[shown.json_ld() for shown in panels],
     )
     return render(
@@ -94,6 +96,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "catalog/product_detail.html",
         {
             "product": product,
+            "gallery": gallery,
             "stock": stock,
             "member_links": member_links,
             "stock_templates": stock_line_templates(),
@@ -106,13 +109,14 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _detail_image_url(request: HttpRequest, product) -> str | None:
-    # The rendition was prefetched with the product: no query.
-    if not product.image:
-        return None
-    return request.build_absolute_uri(
-        product.image.get_rendition(selectors.DETAIL_IMAGE_SPEC).url
-    )
+def _gallery_image_urls(request: HttpRequest, gallery) -> list[str]:
+    # The renditions were prefetched with the gallery: no query once they exist.
+    return [
+        request.build_absolute_uri(
+            picture.image.get_rendition(selectors.DETAIL_IMAGE_SPEC).url
+        )
+        for picture in gallery
+    ]
 
 
 @require_safe

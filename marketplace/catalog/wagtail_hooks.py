@@ -5,7 +5,12 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.admin.ui.tables import BooleanColumn, Column, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -60,6 +65,13 @@ class ProductViewSet(SnippetViewSet):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("image"),
+        # More pictures after the main one, in the order given here.
+        InlinePanel(
+            "gallery_images",
+            heading=_("Gallery"),
+            label=_("Picture"),
+            panels=[FieldPanel("image"), FieldPanel("alt")],
+        ),
         FieldPanel("tags"),
         FieldPanel("active"),
     ]

@@ -2,7 +2,8 @@
 
 Wagtail's admin URLs already send anonymous visitors and people without admin
 access to its login. Here a reservation of a store the user does not work is a
-404 (never a 403: it is not told to exist). Each POST calls one service and
+404 (never a 403: it is not told to exist); someone who works no desk at all
+is sent back to the admin's home with a message. Each POST calls one service and
 redirects back with a message; a refusal is told in words, never a 500.
 """
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.money import format_cents
 from comptoir.redirects import next_url
+from marketplace.catalog.desk import desk_staff_required
 from marketplace.catalog.desk_views import desk_url
 from rewards.selectors import wallet_summary
 
@@ -44,6 +46,7 @@ def _ended_day(reservation) -> str:
     return date_format(timezone.localdate(when), "DATE_FORMAT") if when else ""
 
 
+@desk_staff_required
 @require_http_methods(["GET", "HEAD"])
 def reservation_detail(request, reservation_id: int):
     """A reservation of the user's store: what it is, the member's store credit,
@@ -91,6 +94,7 @@ def _desk_url(reservation) -> str:
     return desk_url(reservation.store, reservation.pickup_day)
 
 
+@desk_staff_required
 @require_POST
 def reservation_ready(request, reservation_id: int):
     """Staff put it aside: the member is told it is ready."""
@@ -114,6 +118,7 @@ def reservation_ready(request, reservation_id: int):
     return redirect(back)
 
 
+@desk_staff_required
 @require_POST
 def reservation_collect(request, reservation_id: int):
     """Handed over, once the member's code typed matches."""
@@ -159,6 +164,7 @@ def reservation_collect(request, reservation_id: int):
     return redirect(back)
 
 
+@desk_staff_required
 @require_POST
 def reservation_credit(request, reservation_id: int):
     """Use the member's available store credit towards this reservation."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
+from comptoir.navigation import MEMBER_MENU_HOOK, NavItem
 from marketplace.catalog.actions import PRODUCT_ACTION_HOOK
 from marketplace.catalog.desk import DESK_SECTION_HOOK
 from marketplace.catalog.holds import STOCK_HOLD_HOOK, StockHold
@@ -117,3 +118,8 @@ def reservations_admin_urls():
 @hooks.register(API_SECTION_HOOK)
 def reservations_api_section():
     return ApiSection(name="reservations", router=api_router, scopes=RESERVATION_SCOPES)
+
+
+@hooks.register(MEMBER_MENU_HOOK)
+def reservations_member_menu_item():
+    return NavItem(label=_("My reservations"), url_name="reservations:mine", order=40)

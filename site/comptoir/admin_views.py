@@ -8,32 +8,36 @@ permission.
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .background import job_retry, jobs_with_progress
 from .models import BackgroundJob, JobStatus
+from .permissions import admin_role_required
 
 PER_PAGE = 50
 VIEW_PERMISSION = "comptoir.view_backgroundjob"
 RETRY_PERMISSION = "comptoir.change_backgroundjob"
 
 
-def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(_("You may not see the background tasks."))
+def _required(permission: str):
+    """Users without `permission` go back to the admin's home, told why."""
+    return admin_role_required(
+        lambda user: user.has_perm(permission),
+        gettext_lazy("You may not see the background tasks."),
+    )
 
 
+@_required(VIEW_PERMISSION)
 @require_http_methods(["GET", "HEAD"])
 def background_jobs(request):
     """Recent jobs, newest first, optionally of one status; 50 a page."""
-    _require(request, VIEW_PERMISSION)
     status = request.GET.get("status", "")
     if status not in JobStatus.values:
         status = ""
@@ -71,10 +75,10 @@ def background_jobs(request):
     )
 
 
+@_required(RETRY_PERMISSION)
 @require_POST
 def background_job_retry(request, job_id: str):
     """Give a failed job one more attempt, then back to the list."""
-    _require(request, RETRY_PERMISSION)
     try:
         uuid.UUID(job_id)
     except ValueError:

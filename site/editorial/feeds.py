@@ -1,4 +1,8 @@
-"""The RSS feed of an article index, served at <index>/feed/."""
+"""The RSS feed of an article index, served at <index>/feed/.
+
+Its links are on the site's public address (`SITE_BASE_URL`): a feed reader keeps
+them, whatever host the feed was fetched by.
+"""
 
 import datetime
 
@@ -6,9 +10,17 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comptoir.site_address import site_url
+
 from . import selectors
 
 FEED_LENGTH = 20
+
+
+def _on_site(url: str | None) -> str | None:
+    # Wagtail gives a path for a page of the site serving the request, an absolute
+    # URL for another Wagtail site's page: that one keeps its own address.
+    return site_url(url) if url and url.startswith("/") else url
 
 
 class ArticleFeed(Feed):
@@ -25,7 +37,10 @@ class ArticleFeed(Feed):
         return _("%(title)s · Comptoir") % {"title": self.index_page.title}
 
     def link(self):
-        return self.index_page.get_url(request=self.request)
+        return _on_site(self.index_page.get_url(request=self.request))
+
+    def feed_url(self):
+        return _on_site(self.request.path) if self.request else None
 
     def description(self):
         return self.index_page.search_description or _(
@@ -42,7 +57,7 @@ class ArticleFeed(Feed):
         return item.description
 
     def item_link(self, item):
-        return item.get_url(request=self.request)
+        return _on_site(item.get_url(request=self.request))
 
     def item_pubdate(self, item):
         # Articles carry a date; the feed needs an instant, so take local midnight.

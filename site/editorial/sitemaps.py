@@ -1,10 +1,9 @@
 """/sitemap.xml: Wagtail's pages, the catalog's active products, and the sitemaps
-other apps register (comptoir/sitemaps.py)."""
+other apps register (comptoir/sitemaps.py), on the site's public address."""
 
-from wagtail.contrib.sitemaps import Sitemap as PageSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
-from comptoir.sitemaps import ModelSitemap, registered_sitemaps
+from comptoir.sitemaps import ModelSitemap, SitePageSitemap, registered_sitemaps
 from marketplace.catalog.models import Product
 
 
@@ -27,7 +26,7 @@ class ProductSitemap(ModelSitemap):
         return product.updated_at
 
 
-SITEMAPS = {"pages": PageSitemap, "products": ProductSitemap}
+SITEMAPS = {"pages": SitePageSitemap, "products": ProductSitemap}
 
 
 def sitemap(request, **kwargs):

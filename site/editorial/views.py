@@ -1,4 +1,4 @@
-"""Site search: every registered section (articles, products, stores…) on one page."""
+"""Site search: every registered section (articles, products, reviews…) on one page."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -56,5 +56,7 @@ def search(request):
             "only": only,
             "sections": sections,
             "total": sum(section["count"] for section in sections),
+            # What the search looks in, for the field's hint: the registered kinds.
+            "kinds": [section.label for section in registered],
         },
     )

@@ -637,3 +637,123 @@ def test_each_staff_account_works_its_own_stores_desk_only(demo_output, client):
         for other in Store.objects.exclude(pk=store.pk):
             assert client.get(f"/admin/desk/{other.code}/").status_code == 404
         client.logout()
+
+
+# --- Product photographs (comptoir/demo/photos.py) ------------------------------
+
+
+def _demo_gallery(product) -> list:
+    return [product.image] + [
+        extra.image for extra in product.gallery_images.order_by("sort_order")
+    ]
+
+
+def test_demo_products_have_two_or_three_photographs_of_their_own(demo_output):
+    import hashlib
+
+    products = list(
+        Product.objects.select_related("image").prefetch_related(
+            "gallery_images__image"
+        )
+    )
+    sizes = Counter()
+    seen: dict[str, str] = {}
+    for product in products:
+        pictures = _demo_gallery(product)
+        sizes[len(pictures)] += 1
+        for picture in pictures:
+            assert (picture.width, picture.height) == (800, 600)
+            assert picture.collection.name == "Produits"
+            with picture.file.open("rb") as file:
+                digest = hashlib.sha256(file.read()).hexdigest()
+            # No picture is another's: each product has its own colour and side.
+            assert digest not in seen, (product.sku, seen.get(digest))
+            seen[digest] = product.sku
+        for extra in product.gallery_images.all():
+            assert extra.alt.startswith(product.name)
+    assert set(sizes) == {2, 3}
+
+
+def test_demo_photographs_are_shaded_scenes_without_a_caption(demo_output):
+    from PIL import Image as PILImage
+    from PIL import ImageStat
+
+    for product in Product.objects.filter(sku__in=["OUT-00001", "ARR-00028"]):
+        for picture in _demo_gallery(product):
+            with picture.file.open("rb") as file:
+                image = PILImage.open(file).convert("RGB")
+                image.load()
+            # Gradients, light and shadow: thousands of colours, not a flat icon.
+            assert (
+                image.getcolors(1 << 20) is None or len(image.getcolors(1 << 20)) > 5000
+            )
+            # The old drawings ended in a white band holding the product's name.
+            band = ImageStat.Stat(image.crop((0, 450, 800, 600)))
+            assert not (min(band.mean) > 245 and max(band.stddev) < 12)
+
+
+def test_demo_product_page_shows_its_gallery(demo_output, client):
+    response = client.get("/p/OUT-00001/", follow=True)
+    html = response.content.decode()
+
+    assert html.count('class="gallery-thumb"') == 3
+    assert "vue rapprochée" in html
+    assert "catalog/gallery.js" in html
+
+
+def test_photographs_are_drawn_once_then_read_back(monkeypatch, tmp_path):
+    from comptoir.demo import photos
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    drawn = []
+
+    def render():
+        drawn.append(1)
+        return photos.photo_render(
+            shape="drop", colour=(46, 117, 182), shot="studio", variant=3
+        )
+
+    first = photos.cached_jpeg("test:drop:3", render)
+    second = photos.cached_jpeg("test:drop:3", render)
+
+    assert first == second and first[:2] == b"\xff\xd8"  # a JPEG
+    assert drawn == [1]
+    assert list((tmp_path / "comptoir" / "demo-photos").glob("*/*.jpg"))
+
+
+def test_photographs_are_drawn_even_without_a_writable_cache(monkeypatch, tmp_path):
+    from comptoir.demo import photos
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+
+    content = photos.cached_jpeg(
+        "test:box:1",
+        lambda: photos.photo_render(
+            shape="box", colour=(120, 92, 70), shot="in-situ", variant=1
+        ),
+    )
+
+    assert content[:2] == b"\xff\xd8"
+
+
+def test_every_category_has_its_own_object_in_three_shots():
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+
+    from comptoir.demo import photos
+    from comptoir.demo.catalog_data import CATEGORIES
+
+    shapes = {category["shape"] for category in CATEGORIES}
+    assert shapes <= set(photos.OBJECTS)
+    objects = {shape: photos.object_image(shape, (120, 120, 120)) for shape in shapes}
+    # Every object is drawn, and no two categories share one.
+    assert all(obj.getchannel("A").getbbox() for obj in objects.values())
+    assert len({obj.tobytes() for obj in objects.values()}) == len(shapes)
+    for shot in photos.SHOTS:
+        data = photos.photo_render(
+            shape="leaf", colour=(74, 124, 58), shot=shot, variant=0
+        )
+        assert PILImage.open(BytesIO(data)).size == (photos.WIDTH, photos.HEIGHT)

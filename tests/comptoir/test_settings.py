@@ -61,7 +61,8 @@ def test_defaults_need_no_server_sqlite_in_wal_with_immediate_transactions():
     assert seen["cache"].endswith("LocMemCache")
     assert seen["layer"] == "channels.layers.InMemoryChannelLayer"
     assert seen["debug"] is True
-    assert seen["email"].endswith("console.EmailBackend")
+    # Printed to the console and kept in ./sent_emails/ (comptoir/mail.py).
+    assert seen["email"] == "comptoir.mail.ConsoleAndFileEmailBackend"
 
 
 def test_database_and_redis_urls_switch_to_postgresql_and_redis():

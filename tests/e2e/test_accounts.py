@@ -29,6 +29,8 @@ def test_sign_up_confirm_email_log_out_and_log_in(page, live_site):
     # Confirming logs the new member in: the header names them.
     expect(page.locator(".account-nav")).to_contain_text(display_name)
 
+    # "Log out" is in the member menu, under their name.
+    page.locator(".member-menu > summary").click()
     page.locator(".account-nav button[type=submit]").click()
     expect(page.locator(".account-nav")).not_to_contain_text(display_name)
 

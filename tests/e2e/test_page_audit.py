@@ -12,11 +12,9 @@ import pytest
 
 from .conftest import log_in
 
-# Issue 14's measured baseline (2026-12-02): the header is 3 px too wide at 360 px
-# logged out and 27–111 px at 360/390 px logged in; the moderation queue was the
-# one page with serious axe violations (now fixed). Turned on when the header
-# collapses into a menu on phones.
-pytestmark = pytest.mark.skip(reason="issue 14: the phone header is not built yet")
+# Issue 14's measured baseline (2026-12-02): the header was 3 px too wide at 360 px
+# logged out and 27–170 px at 360/390 px logged in; the moderation queue was the
+# one page with serious axe violations.
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WIDTHS = (360, 390, 768)
@@ -38,6 +36,7 @@ PUBLIC_PAGES = [
     "{idea}",
     "/ideas/how-it-works/",
     "/reviews/how-it-works/",
+    "/forum/",
     "/accounts/login/",
     "/accounts/signup/",
 ]
@@ -51,7 +50,10 @@ MEMBER_PAGES = [
     "/me/notifications/",
     "/me/emails/",
     "/me/data/",
+    "/me/reservations/",
+    "/me/forum/",
     "/ideas/new/",
+    "/forum/new/",
 ]
 
 
@@ -150,3 +152,52 @@ def test_the_moderation_queue_passes_axe(browser, live_site):
     problems = _axe_serious(page)
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_on_a_phone_the_header_is_a_menu_that_keeps_the_count_in_sight(
+    browser, live_site
+):
+    context = browser.new_context(
+        base_url=live_site.url, locale="fr-FR", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    log_in(page, *MEMBER)
+    page.goto("/me/wallet/")
+    menu_button = page.locator(".menu-button")
+    # the count and the button are in sight, the menu folded
+    assert page.locator("#notification-count").is_visible()
+    assert menu_button.is_visible()
+    assert menu_button.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#site-menu").is_visible()
+    # opening it by keyboard shows the member menu, whose "Log out" is reachable
+    menu_button.focus()
+    page.keyboard.press("Enter")
+    assert menu_button.get_attribute("aria-expanded") == "true"
+    page.locator(".member-menu > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    # Escape folds the member menu, then the menu, focus back on its button
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    assert not page.locator("#site-menu").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('menu-button')")
+    assert _overflow(page) <= 0
+    context.close()
+
+
+def test_without_javascript_the_phone_header_shows_every_link_and_fits(
+    browser, live_site
+):
+    context = browser.new_context(
+        base_url=live_site.url,
+        locale="fr-FR",
+        viewport={"width": 360, "height": 740},
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.goto("/products/")
+    assert not page.locator(".menu-button").is_visible()
+    assert page.get_by_role("link", name="Se connecter").is_visible()
+    assert page.locator("#header-search-q").is_visible()
+    assert _overflow(page) <= 0
+    context.close()

@@ -91,9 +91,13 @@ def test_rss_feed_lists_articles_as_valid_xml(client, make_article):
     channel = ElementTree.fromstring(response.content).find("channel")
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == ["Planter des bulbes"]
-    assert items[0].findtext("link") == "http://testserver/articles/planter-des-bulbes/"
+    # On the site's public address (SITE_BASE_URL), whatever host asked.
+    assert (
+        items[0].findtext("link")
+        == "http://127.0.0.1:8000/articles/planter-des-bulbes/"
+    )
     assert items[0].findtext("description") == "Pour un printemps fleuri."
-    assert channel.findtext("link") == "http://testserver/articles/"
+    assert channel.findtext("link") == "http://127.0.0.1:8000/articles/"
 
 
 def _count_queries(client, path):

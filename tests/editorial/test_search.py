@@ -118,4 +118,10 @@ def test_an_unknown_section_falls_back_to_all(client, catalogue):
     response = client.get("/search/", {"q": "tomates", "type": "everything"})
 
     assert response.status_code == 200
-    assert set(_sections(response)) == {"articles", "products", "ideas", "stores"}
+    assert set(_sections(response)) == {
+        "articles",
+        "products",
+        "ideas",
+        "stores",
+        "reviews",
+    }

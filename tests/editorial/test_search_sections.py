@@ -60,6 +60,7 @@ def test_a_registered_section_shows_its_results_in_its_order(client, bargains):
         "bargains",
         "ideas",
         "stores",
+        "reviews",
     ]
     assert (
         html.index('id="results-products"')

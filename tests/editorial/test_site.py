@@ -51,9 +51,10 @@ def test_sitemap_lists_live_articles_and_active_products(client, make_article):
             "sm:url/sm:loc", SITEMAP_NS
         )
     ]
-    assert "http://localhost/articles/planter-des-bulbes/" in urls
-    assert "http://localhost/articles/" in urls
-    assert "http://localhost/products/arrosoir-10-l/" in urls
+    # On the site's public address (SITE_BASE_URL), not Wagtail's "localhost".
+    assert "http://127.0.0.1:8000/articles/planter-des-bulbes/" in urls
+    assert "http://127.0.0.1:8000/articles/" in urls
+    assert "http://127.0.0.1:8000/products/arrosoir-10-l/" in urls
     assert not [url for url in urls if "brouillon" in url or "ancien" in url]
 
 

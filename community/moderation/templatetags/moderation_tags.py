@@ -27,6 +27,14 @@ def report_url(content) -> str:
     return reverse("moderation:report", args=[content_type_id(content), content.pk])
 
 
+@register.filter
+def page_anchor(content) -> str:
+    """The `#…` of this item on the page showing it ("#review-12"), or "" when the
+    type names none: a report's redirect returns there, and the focus with it."""
+    anchor = getattr(content, "page_anchor", "")
+    return f"#{anchor}" if anchor else ""
+
+
 @register.simple_tag
 def moderation_history_url(content) -> str:
     """The admin page with this item's moderation history."""

@@ -166,8 +166,8 @@ ARTICLES = [
             (
                 "Trier avant d'acheter",
                 "<p>Videz tout sur une bâche, faites trois tas : à garder, à "
-                "donner ou revendre, à déposer en déchetterie. La revente entre "
-                "membres permet de donner une seconde vie aux outils en double."
+                "donner ou revendre, à déposer en déchetterie. Un outil en double "
+                "fera le bonheur d'un voisin ou d'une ressourcerie."
                 "</p>",
             ),
             (
@@ -587,8 +587,12 @@ FEATURED_PRODUCTS = [
     "ELE-00057",
 ]
 
+# What the site does today, nothing it does not yet (no resale, no forum): the
+# teams' advice, the catalogue with each store's live stock, reserving in a store,
+# members' reviews and product ideas, and the rewards they earn.
 HOME_INTRO = (
     "<p>Bienvenue chez <b>Comptoir</b>, la communauté de nos clients jardiniers et "
-    "bricoleurs : conseils de nos équipes, avis, idées de produits et revente "
-    "entre membres, dans nos huit magasins et en ligne.</p>"
+    "bricoleurs : les conseils de nos équipes, nos produits avec le stock de "
+    "chacun de nos huit magasins en direct, la réservation à retirer en magasin, "
+    "vos avis et vos idées de produits, récompensés quand ils font vendre.</p>"
 )

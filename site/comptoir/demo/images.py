@@ -1,7 +1,8 @@
 """Pictures drawn with Pillow and stored as Wagtail images: nothing is downloaded.
 
-Each picture is a coloured background, a simple shape standing for its category and
-a caption, so product grids and articles look alive without any stock photography.
+Each picture is a coloured background, a simple shape standing for its subject and
+a caption, so articles look alive without any stock photography. Products have
+photographs of their own (photos.py); this module stores both as Wagtail images.
 """
 
 import math

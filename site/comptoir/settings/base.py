@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "community.moderation",
     "community.reviews",
     "community.ideas",
+    "community.forum",
     "community.notifications",
     "rewards",
     "marketplace.catalog",
@@ -444,7 +445,10 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 
 # --- Wagtail ----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Comptoir")
-WAGTAILADMIN_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: links in e-mails and the admin, /sitemap.xml and the
+# feeds (comptoir/site_address.py), whatever host a request came in by.
+SITE_BASE_URL = env_str("SITE_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Elasticsearch or OpenSearch when SEARCH_URL is set. Wagtail imports the backend,
 # and its client, only when searching or indexing: install the client first

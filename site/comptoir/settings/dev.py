@@ -1,4 +1,5 @@
-"""Local development: debug on, e-mails printed to the console."""
+"""Local development: debug on, e-mails printed to the console and saved, one file
+each, in EMAIL_FILE_PATH (./sent_emails/)."""
 
 from comptoir.env import env_bool, env_str
 
@@ -6,6 +7,4 @@ from .base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "comptoir.mail.ConsoleAndFileEmailBackend")

@@ -55,6 +55,14 @@ def main_nav_items():
 
 
 @register.simple_tag
+def member_menu_items():
+    """The member menu's links that apps registered (comptoir/navigation.py)."""
+    from comptoir.navigation import member_menu_items as registered
+
+    return registered()
+
+
+@register.simple_tag
 def live_socket_meta():
     """<meta> telling live-socket.js where the websockets are (LIVE_SOCKET_URL), when
     not on the page's own origin."""

@@ -360,7 +360,10 @@ def test_a_comment_links_its_author_only_while_they_have_a_profile(open_idea, au
     author.display_name = f"Former member #{author.pk}"
     plain = render_to_string("ideas/includes/comment.html", {"comment": comment})
 
-    assert f'<article class="idea-comment" id="comment-{comment.pk}">' in linked
+    assert (
+        f'<article class="idea-comment" id="comment-{comment.pk}" tabindex="-1">'
+        in linked
+    )
     assert '<a href="/members/ines/">Inès</a>' in linked
     assert f"Former member #{author.pk}" in plain and "/members/" not in plain
 

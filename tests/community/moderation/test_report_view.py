@@ -155,3 +155,18 @@ def test_button_offers_the_form_to_members_and_a_login_link_to_visitors(
     assert 'type="radio"' in as_member and "<label" in as_member
     assert reverse("account_login") in as_visitor and "<form" not in as_visitor
     assert as_author.strip() == ""
+
+
+def test_after_a_report_the_member_is_back_at_the_item_reported(
+    client, published_review
+):
+    # the form sends the page back with the item's anchor
+    html = render_button(published_review, member(2))
+    assert f'name="next" value="/products/x/#review-{published_review.pk}"' in html
+    # and the report lands there, where the item takes the focus
+    client.force_login(member(1))
+    response = client.post(
+        report_url(published_review),
+        {"reason": "spam", "next": f"/products/x/#review-{published_review.pk}"},
+    )
+    assert response.url == f"/products/x/#review-{published_review.pk}"

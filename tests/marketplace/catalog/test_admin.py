@@ -77,6 +77,11 @@ def test_product_edit_saves(admin_client, product):
             "price_cents": "2990",
             "tags": "Arrosage",
             "active": "on",
+            # the gallery's inline formset, empty
+            "gallery_images-TOTAL_FORMS": "0",
+            "gallery_images-INITIAL_FORMS": "0",
+            "gallery_images-MIN_NUM_FORMS": "0",
+            "gallery_images-MAX_NUM_FORMS": "1000",
         },
     )
 
