@@ -584,6 +584,7 @@ def topic_start(
         member_posting_record(member=author, kind=TOPIC_POSTING_KIND)
         _watch(author, topic)
         topic = _topic_locked(topic.pk)
+        topic_read_mark(member=author, topic=topic, number=1, now=now)
         post = _post1_follow(topic)
         if topic.is_published:
             _counts_refresh(topic)
@@ -642,6 +643,8 @@ def post_reply(*, author, topic, body, reply_to=None, now=None) -> Post:
         )
         _policy(lambda: content_submit(content=post))
         member_posting_record(member=author, kind=POST_POSTING_KIND)
+        # One's own reply is read: the topic must not open on it as "unread".
+        topic_read_mark(member=author, topic=topic, number=number, now=now)
         if post.is_published:
             _counts_refresh(topic)
             post.topic = topic

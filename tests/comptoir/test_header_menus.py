@@ -68,3 +68,10 @@ def test_the_notification_count_stays_outside_the_folding_menu():
     between = html[menu : html.index('id="notification-link"')]
     # every <div> opened from the menu on is closed before the count: it is outside
     assert between.count("<div") + 1 == between.count("</div>")
+
+
+def test_the_main_menu_marks_the_section_of_the_page():
+    html = Client().get("/products/").content.decode()
+
+    assert '<a href="/products/" aria-current="page">' in html
+    assert '<a href="/stores/">' in html

@@ -81,7 +81,10 @@ def idea_launched_and_sold(browser, live_site, month: str):
         log_in(member, email, PASSWORD)
         member.goto(idea_url)
         member.get_by_role("button", name="Soutenir cette idée").click()
-        expect(member.locator(".messages")).to_contain_text("Merci pour votre soutien")
+        # in place: the thanks are announced next to the button, no reload
+        expect(member.locator("#support-status")).to_contain_text(
+            "Merci pour votre soutien"
+        )
         member.context.close()
     author.goto(idea_url)
     expect(author.locator("main")).to_contain_text("En examen")

@@ -284,7 +284,7 @@ from community.forum.models import ForumCategory
 from community.forum.services import topic_start
 from community.members.models import User
 category, _ = ForumCategory.objects.get_or_create(
-    slug="clavier-jardin", defaults={"name": "Jardin (clavier)"})
+    slug="clavier-jardin", defaults={{"name": "Jardin (clavier)"}})
 topic = topic_start(
     author=User.objects.get(email={author!r}), category=category,
     title="Quand tailler les rosiers ?",
@@ -295,8 +295,8 @@ print("TOPIC" + topic.get_absolute_url())
 
 def test_reply_in_the_forum_by_keyboard(new_page, live_site):
     # given a topic by one member, and another member who reads it
-    author, _ = _member(live_site, "Rosiériste", trust_level=2)
-    email, name = _member(live_site, "Jardinière", trust_level=2)
+    author, _ = _member(live_site, "Rosieriste", trust_level=2)
+    email, name = _member(live_site, "Jardiniere", trust_level=2)
     output = live_site.manage("shell", "-c", FORUM_TOPIC.format(author=author))
     topic = output.split("TOPIC", 1)[1].strip()
     page = new_page()

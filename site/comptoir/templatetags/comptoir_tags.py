@@ -54,6 +54,15 @@ def main_nav_items():
     return registered()
 
 
+@register.filter
+def is_under(path: str, section: str) -> bool:
+    """{% if request.path|is_under:item.url %}: the page is that menu section or one
+    of its pages ("/products/x/" is under "/products/"; nothing is under "/")."""
+    if not section or section == "/":
+        return path == section
+    return path == section or path.startswith(section.rstrip("/") + "/")
+
+
 @register.simple_tag
 def member_menu_items():
     """The member menu's links that apps registered (comptoir/navigation.py)."""

@@ -80,7 +80,11 @@ def test_the_export_holds_the_members_topics_posts_and_choices(active, topic):
     assert exported[reply.pk]["earlier_versions"][0]["body"] == REPLY
     assert exported[reply.pk]["likes"] == 1
     assert data["likes_given"][0]["post"] == topic.posts.get(number=1).pk
-    assert data["read"] == [{"topic": topic.pk, "up_to_post": 2}]
+    # what he read, his own pending topic too
+    assert data["read"] == [
+        {"topic": topic.pk, "up_to_post": 2},
+        {"topic": pending.pk, "up_to_post": 1},
+    ]
     assert data["digest"] == "daily"
     # The category, and the topic Paul started (its author watches it).
     assert len(data["watching"]) == 2 and len(data["bookmarks"]) == 1

@@ -74,7 +74,7 @@ def test_the_forum_is_in_the_main_menu_and_my_forum_in_the_member_menu(client, i
     visitor = text(client.get("/forum/"))
     member_page = text(logged_in(client, ines).get("/forum/"))
 
-    assert '<a href="/forum/">Forum</a>' in visitor
+    assert '<a href="/forum/" aria-current="page">Forum</a>' in visitor
     assert '<a href="/me/forum/">My forum</a>' not in visitor
     assert '<a href="/me/forum/">My forum</a>' in member_page
 

@@ -463,7 +463,16 @@ def test_a_read_mark_is_one_write_and_only_goes_forward(topic, replier, author):
     topic_read_mark(member=replier, topic=topic, number=999)
     assert TopicRead.objects.get(member=replier).last_read_number == 5
     topic_read_mark(member=replier, topic=topic, number="nonsense")
-    assert TopicRead.objects.count() == 1
+    assert TopicRead.objects.filter(member=replier).count() == 1
+
+
+def test_ones_own_topic_and_reply_are_read_already(topic, replier, author):
+    # the author of the topic has read its post 1
+    assert TopicRead.objects.get(member=author, topic=topic).last_read_number == 1
+    # a reply is read by the one who wrote it, not by the others
+    post_reply(author=replier, topic=topic, body=REPLY)
+    assert TopicRead.objects.get(member=replier, topic=topic).last_read_number == 2
+    assert TopicRead.objects.get(member=author, topic=topic).last_read_number == 1
 
 
 # --- hostile Markdown ----------------------------------------------------------------
