@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -27,6 +28,7 @@ from django.views.decorators.http import (
 
 from community.moderation.models import ModerationStatus
 from comptoir.form_errors import form_errors_add
+from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.markup import markdown_to_plain_text
 from marketplace.catalog.models import Product
 
@@ -527,19 +529,35 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_like(request: HttpRequest, pk: int) -> HttpResponse:
-    """Like someone else's post, or take the like back (`action=unlike`)."""
+    """Like someone else's post, or take the like back (`action=unlike`).
+
+    A plain POST redirects to the post; from in-place.js (it asks for JSON) the
+    answer is the sentence to show by the button and the post's new likes part.
+    """
     post = _own_post(request, pk)
+    unlike = request.POST.get("action") == "unlike"
     try:
-        if request.POST.get("action") == "unlike":
-            services.post_unlike(post=post, member=request.user)
+        if unlike:
+            post = services.post_unlike(post=post, member=request.user)
             said = _("Your like is taken back.")
         else:
-            services.post_like(post=post, member=request.user)
+            post = services.post_like(post=post, member=request.user)
             said = _("You like this post.")
     except (ValidationError, PermissionDenied) as error:
+        if wants_in_place(request):
+            status = 403 if isinstance(error, PermissionDenied) else 400
+            return in_place_response(message=_words(error), status=status)
         messages.error(request, _words(error))
-    else:
-        messages.success(request, said)
+        return redirect(_post_url(post))
+    if wants_in_place(request):
+        post.liked, post.can_like = not unlike, True
+        fragment = render_to_string(
+            "forum/includes/post_likes.html", {"post": post}, request=request
+        )
+        return in_place_response(
+            message=said, fragments={f"post-{post.number}-likes": fragment}
+        )
+    messages.success(request, said)
     return redirect(_post_url(post))
 
 

@@ -757,3 +757,19 @@ def test_every_category_has_its_own_object_in_three_shots():
             shape="leaf", colour=(74, 124, 58), shot=shot, variant=0
         )
         assert PILImage.open(BytesIO(data)).size == (photos.WIDTH, photos.HEIGHT)
+
+
+def test_article_pictures_carry_no_words_under_the_shape():
+    # The page prints the title beside the picture: a caption drawn into it was
+    # read twice by sighted readers and never by screen readers.
+    from io import BytesIO
+
+    from PIL import Image, ImageStat
+
+    from comptoir.demo.images import picture_render
+
+    image = Image.open(BytesIO(picture_render(colour=(60, 110, 70), shape="leaf")))
+    assert image.size == (800, 600)
+    bottom = ImageStat.Stat(image.convert("RGB").crop((0, 450, 800, 600)))
+    # no white caption band: the bottom is the picture's own colours
+    assert max(bottom.mean) < 200

@@ -118,10 +118,7 @@ def articles_build(*, progress: Progress) -> list[ArticlePage]:
             collection=collection,
             description=data["title"],
             render=lambda data=data: picture_render(
-                caption=data["title"],
-                kicker=data["tags"][0],
-                colour=data["colour"],
-                shape=data["shape"],
+                colour=data["colour"], shape=data["shape"]
             ),
         )
         page = ArticlePage(
@@ -146,10 +143,7 @@ def articles_build(*, progress: Progress) -> list[ArticlePage]:
             collection=collection,
             description=data["image_caption"],
             render=lambda data=data: picture_render(
-                caption=data["image_caption"],
-                kicker=data["title"],
-                colour=lighter(data["colour"], 0.15),
-                shape=data["shape"],
+                colour=lighter(data["colour"], 0.15), shape=data["shape"]
             ),
         )
         page.body = ArticlePage.body.field.stream_block.to_python(

@@ -1,47 +1,22 @@
 """Pictures drawn with Pillow and stored as Wagtail images: nothing is downloaded.
 
-Each picture is a coloured background, a simple shape standing for its subject and
-a caption, so articles look alive without any stock photography. Products have
+Each picture is a coloured background and a simple shape standing for its subject,
+so articles look alive without any stock photography. No words are drawn in: the
+page shows the title next to the picture, and text in a picture is read twice by
+sighted readers and not at all by screen readers. Products have
 photographs of their own (photos.py); this module stores both as Wagtail images.
 """
 
 import math
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 WIDTH, HEIGHT = 800, 600
-# Pillow's bundled font has no accented capitals; DejaVu does, when installed.
-FONT_FILES = [
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
-    Path("/Library/Fonts/Arial Unicode.ttf"),
-]
-
-
-@cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    for path in FONT_FILES:
-        if path.exists():
-            return ImageFont.truetype(str(path), size=size)
-    return ImageFont.load_default(size=size)
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return lines
 
 
 def collection_get_or_create(name: str) -> Collection:
@@ -147,12 +122,10 @@ def _draw_shape(draw: ImageDraw.ImageDraw, shape: str, cx: int, cy: int, r: int,
 
 def picture_render(
     *,
-    caption: str,
     colour: tuple[int, int, int],
     shape: str,
-    kicker: str = "",
 ) -> bytes:
-    """A JPEG of WIDTH × HEIGHT: gradient background, shape, kicker and caption."""
+    """A JPEG of WIDTH × HEIGHT: a gradient background, a halo and the shape."""
     image = PILImage.new("RGB", (WIDTH, HEIGHT), colour)
     draw = ImageDraw.Draw(image)
     top, bottom = lighter(colour, 0.35), darker(colour, 0.15)
@@ -162,20 +135,16 @@ def picture_render(
             (0, y, WIDTH, y),
             fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
+    # A soft ground shadow, then the halo and the shape, centred in the frame.
     draw.ellipse(
-        (WIDTH // 2 - 170, 60, WIDTH // 2 + 170, 400), fill=lighter(colour, 0.75)
+        (WIDTH // 2 - 190, HEIGHT - 120, WIDTH // 2 + 190, HEIGHT - 70),
+        fill=darker(colour, 0.25),
     )
-    _draw_shape(draw, shape, WIDTH // 2, 230, 110, colour)
-    band_top = 430
-    draw.rectangle((0, band_top, WIDTH, HEIGHT), fill=(255, 255, 255))
-    small, large = _font(20), _font(32)
-    y = band_top + 18
-    if kicker:
-        draw.text((40, y), kicker.upper(), font=small, fill=darker(colour, 0.2))
-        y += 34
-    for line in _wrap(draw, caption, large, WIDTH - 80)[:2]:
-        draw.text((40, y), line, font=large, fill=(34, 34, 34))
-        y += 46
+    draw.ellipse(
+        (WIDTH // 2 - 210, HEIGHT // 2 - 230, WIDTH // 2 + 210, HEIGHT // 2 + 190),
+        fill=lighter(colour, 0.75),
+    )
+    _draw_shape(draw, shape, WIDTH // 2, HEIGHT // 2 - 20, 140, colour)
     out = BytesIO()
     image.save(out, format="JPEG", quality=82, optimize=True)
     return out.getvalue()

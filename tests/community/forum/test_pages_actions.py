@@ -282,6 +282,41 @@ def test_a_member_likes_and_unlikes_a_post_but_not_their_own(
     assert not PostLike.objects.exists()
 
 
+def test_a_like_from_the_script_answers_in_place_with_the_new_count(
+    client, question, ines, paul
+):
+    post = question.posts.get(number=1)
+    url = reverse("forum:like", args=[post.pk])
+    as_member(client, paul)
+
+    # the topic page's like form is marked for the in-place script
+    page = text(client.get(question.get_absolute_url(), follow=True))
+    assert "data-in-place" in page and 'id="post-1-like-status"' in page
+    assert "comptoir/js/in-place.js" in page
+    # a like asked for as JSON: the sentence and the new likes part, no redirect
+    liked = client.post(url, HTTP_ACCEPT="application/json")
+    assert liked.status_code == 200
+    answer = liked.json()
+    assert answer["ok"] and answer["message"] == "You like this post."
+    fragment = answer["fragments"]["post-1-likes"]
+    assert "1 like" in fragment and 'aria-pressed="true"' in fragment
+    assert 'value="unlike"' in fragment
+    # and taken back the same way
+    unliked = client.post(url, {"action": "unlike"}, HTTP_ACCEPT="application/json")
+    assert 'aria-pressed="false"' in unliked.json()["fragments"]["post-1-likes"]
+    assert not PostLike.objects.exists()
+
+    # one's own post: refused in words, nothing else changes on the page
+    as_member(client, ines)
+    own = client.post(url, HTTP_ACCEPT="application/json")
+    assert own.status_code >= 400
+    assert own.json() == {
+        "ok": False,
+        "message": "You cannot like your own post.",
+        "fragments": {},
+    }
+
+
 def test_a_member_bookmarks_a_post_and_finds_it_on_my_forum(client, question, paul):
     post = question.posts.get(number=1)
     as_member(client, paul)
