@@ -58,6 +58,7 @@ from marketplace.sales.models import SaleEvent
 from marketplace.sales.selectors import sale_events_of_customer
 
 from . import notify
+from .cached_pages import forum_pages_forget
 from .models import (
     POST_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -459,6 +460,8 @@ def _counts_refresh(topic: Topic) -> None:
         posts=topic.post_count - old_posts,
         topic=topic,
     )
+    # Posted, edited, decided on, split, merged: visitors' cached pages follow.
+    forum_pages_forget(topic)
 
 
 def topic_counts_refresh(*, topic_id) -> Topic:
@@ -755,6 +758,7 @@ def post_like(*, post, member, now=None) -> Post:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
         post.refresh_from_db(fields=["like_count"])
+        forum_pages_forget(post.topic, lists=False)
     return post
 
 
@@ -772,6 +776,7 @@ def post_unlike(*, post, member) -> Post:
                 like_count=F("like_count") - 1
             )
             post.refresh_from_db(fields=["like_count"])
+            forum_pages_forget(post.topic, lists=False)
     return post
 
 
@@ -847,6 +852,7 @@ def answer_accept(*, topic, post, by, now=None) -> Topic:
             number=post.number,
         )
         notify.answer_accepted_notify(topic, post, by=by)
+        forum_pages_forget(topic)
     return topic
 
 
@@ -860,6 +866,7 @@ def answer_unaccept(*, topic, by) -> Topic:
         if topic.accepted_post_id is not None:
             Topic.objects.filter(pk=topic.pk).update(accepted_post=None)
             topic.accepted_post = None
+            forum_pages_forget(topic)
     return topic
 
 
@@ -994,6 +1001,7 @@ def _flags_close_check(topic: Topic, *, now) -> None:
     Topic.objects.filter(pk=topic.pk).update(is_closed=True, closed_by_flags=True)
     topic.is_closed = topic.closed_by_flags = True
     _action(topic, TopicAction.Kind.CLOSED, by=None, now=now, flags=count)
+    forum_pages_forget(topic)
 
 
 def _flags_reopen(topic: Topic) -> None:
@@ -1062,6 +1070,7 @@ def topic_pin(*, topic, by, pinned: bool, now=None) -> Topic:
             Topic.objects.filter(pk=topic.pk).update(is_pinned=topic.is_pinned)
             kind = TopicAction.Kind.PINNED if pinned else TopicAction.Kind.UNPINNED
             _action(topic, kind, by=by, now=now)
+            forum_pages_forget(topic)
     return topic
 
 
@@ -1080,6 +1089,7 @@ def topic_close(*, topic, by, closed: bool, now=None) -> Topic:
             )
             kind = TopicAction.Kind.CLOSED if closed else TopicAction.Kind.REOPENED
             _action(topic, kind, by=by, now=now)
+            forum_pages_forget(topic)
     return topic
 
 
@@ -1113,6 +1123,7 @@ def topic_move(*, topic, category, by, now=None) -> Topic:
             from_category=old_category_id,
             to_category=category.pk,
         )
+        forum_pages_forget(topic, category_ids=[old_category_id])
     return topic
 
 
@@ -1287,3 +1298,58 @@ def topic_merge(*, source, target, by, now=None) -> Topic:
             title=source.title,
         )
     return target
+
+
+# --- views counted (forum-digest) -------------------------------------------------
+
+# One visit counts once an hour, however many pages of the topic it reads.
+VIEW_AGAIN_AFTER_SECONDS = 3600
+# Robots and link previews announce themselves; an empty user agent is a script.
+ROBOT_AGENTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|"
+    r"curl|wget|python-|httpclient|http-client|headless|monitor|lighthouse",
+    re.IGNORECASE,
+)
+
+
+def topic_view_key(request) -> str | None:
+    """Who is reading, for `topic_view_count`: the session, else the member,
+    else the visitor's address and browser; None for a robot (not counted).
+
+    Visitors are not given a session for this: their pages stay cacheable.
+    """
+    import hashlib
+
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if not agent.strip() or ROBOT_AGENTS.search(agent):
+        return None
+    session = getattr(request, "session", None)
+    session_key = getattr(session, "session_key", None)
+    if session_key:
+        return f"s:{session_key}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"m:{user.pk}"
+    visitor = f"{request.META.get('REMOTE_ADDR', '')}|{agent}"
+    # Hashed: the cache never holds an address, and the key has no spaces.
+    return "v:" + hashlib.sha256(visitor.encode()).hexdigest()[:32]
+
+
+def topic_view_count(*, topic, request_key: str | None) -> bool:
+    """Count one view of a topic; returns whether it was counted.
+
+    One visitor (`request_key`, from `topic_view_key`) counts once per hour per
+    topic, remembered in the cache (`cache.add` is atomic, so two tabs opened
+    at once count once); a robot (no key) never counts. The count is one
+    `UPDATE … SET view_count = view_count + 1`: no read, no row lock, nothing
+    lost between two visits at once.
+    """
+    from django.core.cache import cache
+
+    if not request_key:
+        return False
+    seen = f"forum:viewed:{topic.pk}:{request_key}"
+    if not cache.add(seen, 1, timeout=VIEW_AGAIN_AFTER_SECONDS):
+        return False
+    Topic.objects.filter(pk=topic.pk).update(view_count=F("view_count") + 1)
+    return True

@@ -262,6 +262,7 @@ def topic_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
                 number=posts_page.last_number_shown,
                 now=now,
             )
+    services.topic_view_count(topic=topic, request_key=services.topic_view_key(request))
     can_moderate = permissions.can_moderate(user)
     context = {
         "topic": topic,

@@ -13,7 +13,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from community.moderation.registry import MODERATED_TYPE_HOOK
 from comptoir.navigation import MAIN_NAV_HOOK, MEMBER_MENU_HOOK, NavItem
+from comptoir.page_cache import CACHED_PAGE_HOOK, CachedPage
+from comptoir.search import SEARCH_SECTION_HOOK
+from comptoir.sitemaps import SITEMAP_HOOK
+from marketplace.catalog.panels import PRODUCT_PANEL_HOOK
 
+from . import cached_pages
+from .cached_pages import FORUM_CATEGORIES, category_signals_connect
 from .member_data import (
     forum_delete_public,
     forum_erase,
@@ -22,6 +28,8 @@ from .member_data import (
 )
 from .models import ForumCategory
 from .moderation import POST_MODERATED_TYPE, TOPIC_MODERATED_TYPE
+from .product_page import ProductQuestionsPanel
+from .search import ForumSection, ForumSitemap
 
 # --- Pages: the categories in the admin, the menus (forum-pages) --------------
 
@@ -97,3 +105,54 @@ def member_data_forum():
         delete_public=forum_delete_public,
         delete_public_label=_("Delete my forum posts as well"),
     )
+
+
+# --- Public pages: product page, search, sitemap, page cache (forum-hooks) -----
+
+
+@hooks.register(PRODUCT_PANEL_HOOK)
+def product_questions_panel():
+    return ProductQuestionsPanel()
+
+
+@hooks.register(SEARCH_SECTION_HOOK)
+def forum_search_section():
+    return ForumSection()
+
+
+@hooks.register(SITEMAP_HOOK)
+def forum_sitemap():
+    return {"forum": ForumSitemap}
+
+
+@hooks.register(CACHED_PAGE_HOOK)
+def forum_cached_pages():
+    # Visitors' pages only (the middleware never stores a member's). The forum's
+    # services forget them by tag (cached_pages.forum_pages_forget).
+    return [
+        CachedPage(url_name="forum:index", tags=cached_pages.index_tags),
+        CachedPage(
+            url_name="forum:category",
+            tags=cached_pages.category_tags,
+            query_params={"after", "before", "page"},
+        ),
+        CachedPage(
+            url_name="forum:topic",
+            tags=cached_pages.topic_tags,
+            query_params={"post", "page"},
+        ),
+    ]
+
+
+@hooks.register(CACHED_PAGE_HOOK)
+def product_page_questions():
+    # The questions panel shows on the cached product page: the services forget
+    # the product's tag; a category turned staff-only forgets FORUM_CATEGORIES.
+    return CachedPage(
+        url_name="catalog:product_detail",
+        tags=lambda request, match: {FORUM_CATEGORIES},
+    )
+
+
+# Editors' changes to a category show on every forum page.
+category_signals_connect()

@@ -124,4 +124,5 @@ def test_an_unknown_section_falls_back_to_all(client, catalogue):
         "ideas",
         "stores",
         "reviews",
+        "forum",
     }

@@ -61,6 +61,7 @@ def test_a_registered_section_shows_its_results_in_its_order(client, bargains):
         "ideas",
         "stores",
         "reviews",
+        "forum",
     ]
     assert (
         html.index('id="results-products"')
