@@ -27,7 +27,7 @@ from django.views.decorators.http import (
 )
 
 from community.moderation.models import ModerationStatus
-from comptoir.form_errors import form_errors_add
+from comptoir.form_errors import form_errors_add, refusal_words
 from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.markup import markdown_to_plain_text
 from marketplace.catalog.models import Product
@@ -44,12 +44,6 @@ from .forms import (
 )
 
 TOPICS_PER_PAGE = 30
-
-
-def _words(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("This is not allowed.")
 
 
 def _member(request: HttpRequest):
@@ -147,7 +141,7 @@ def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.watch_set(member=request.user, category=category, watching=watching)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,
@@ -329,7 +323,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
                 status = 403
             else:
                 said = _published_message(topic)
@@ -400,7 +394,7 @@ def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
                 status = 403
             else:
                 said = _published_message(post)
@@ -446,7 +440,7 @@ def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
                         )
                     initial["reply_to"] = quoted.number
                 except ValidationError as error:
-                    messages.error(request, _words(error))
+                    messages.error(request, refusal_words(error))
                     quoted = None
         form = ReplyForm(initial=initial)
         if refusal:
@@ -496,7 +490,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
                 status = 403
             else:
                 messages.success(request, _("Your post is saved."))
@@ -547,8 +541,8 @@ def post_like(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         if wants_in_place(request):
             status = 403 if isinstance(error, PermissionDenied) else 400
-            return in_place_response(message=_words(error), status=status)
-        messages.error(request, _words(error))
+            return in_place_response(message=refusal_words(error), status=status)
+        messages.error(request, refusal_words(error))
         return redirect(_post_url(post))
     if wants_in_place(request):
         post.liked, post.can_like = not unlike, True
@@ -571,7 +565,7 @@ def post_bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.bookmark_set(member=request.user, post=post, kept=kept)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,
@@ -591,7 +585,7 @@ def topic_watch(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.watch_set(member=request.user, topic=topic, watching=watching)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,
@@ -632,7 +626,7 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("This reply is marked as the answer."))
             return redirect(_post_url(post))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     return _back_to_topic(topic)
 
 
@@ -654,7 +648,7 @@ def topic_pin(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.topic_pin(topic=topic, by=request.user, pinned=pinned)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,
@@ -673,7 +667,7 @@ def topic_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.topic_close(topic=topic, by=request.user, closed=closed)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,
@@ -732,7 +726,7 @@ def _refusal_on_form(form, error) -> None:
     if isinstance(error, ValidationError):
         form_errors_add(form, error)
     else:
-        form.add_error(None, _words(error))
+        form.add_error(None, refusal_words(error))
 
 
 @login_required

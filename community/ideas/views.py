@@ -27,7 +27,7 @@ from django.views.decorators.http import (
 )
 
 from community.moderation.models import ModerationStatus
-from comptoir.form_errors import form_errors_add
+from comptoir.form_errors import form_errors_add, refusal_words
 from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.markup import markdown_to_plain_text
 from comptoir.uploads import image_thumbnail
@@ -50,12 +50,6 @@ SIMILAR_LIMIT = 8
 # A title is at most 120 characters; anything longer is not a title being typed.
 SIMILAR_QUERY_MAX = 200
 PHOTO_THUMB_SIZE = (320, 320)
-
-
-def _words(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("This is not allowed.")
 
 
 def _saved_message(idea) -> str:
@@ -141,7 +135,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
                 status = 403
             else:
                 messages.success(request, _saved_message(idea))
@@ -190,7 +184,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
                 status = 403
             else:
                 if "submit" in request.POST and idea.state == IdeaState.DRAFT:
@@ -198,7 +192,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     try:
                         idea = services.idea_submit(idea=idea, member=request.user)
                     except (ValidationError, PermissionDenied) as error:
-                        messages.error(request, _words(error))
+                        messages.error(request, refusal_words(error))
                         return redirect(idea.get_absolute_url())
                 messages.success(request, _saved_message(idea))
                 return redirect(idea.get_absolute_url())
@@ -230,7 +224,7 @@ def idea_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         idea = services.idea_submit(idea=idea, member=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(request, _saved_message(idea))
     return redirect(idea.get_absolute_url())
@@ -254,7 +248,7 @@ def idea_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 idea=idea, member=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _words(error))
+            messages.error(request, refusal_words(error))
             return redirect(idea.get_absolute_url())
         messages.success(
             request,
@@ -326,7 +320,7 @@ def idea_originators(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_add(form, error)
             except PermissionDenied as error:
-                form.add_error(None, _words(error))
+                form.add_error(None, refusal_words(error))
             else:
                 messages.success(
                     request,
@@ -483,7 +477,7 @@ def idea_support(request: HttpRequest, pk: int) -> HttpResponse:
             services.idea_support(idea=idea, member=request.user)
             said = _("Thank you for your support!")
     except (ValidationError, PermissionDenied) as error:
-        said, level = _words(error), messages.ERROR
+        said, level = refusal_words(error), messages.ERROR
         status = 403 if isinstance(error, PermissionDenied) else 400
     if in_place:
         if level == messages.ERROR:
@@ -511,7 +505,7 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
             idea=idea, author=request.user, body=form.cleaned_data["body"]
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
         return redirect(idea.get_absolute_url() + "#comment-form")
     if comment.status == ModerationStatus.PUBLISHED:
         messages.success(request, _("Your comment is published."))
@@ -603,7 +597,7 @@ def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
             origination=origination, member=request.user, accept=accept
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _words(error))
+        messages.error(request, refusal_words(error))
     else:
         messages.success(
             request,

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from comptoir.form_errors import form_errors_add
+from comptoir.form_errors import form_errors_add, refusal_words
 from marketplace.catalog import selectors as catalog_selectors
 
 from . import selectors, services
@@ -33,12 +33,6 @@ from .services import ReservationRefused
 RESERVATIONS_PER_PAGE = 20
 # Modules of 8 px: read at arm's length from a phone held up to the desk's scanner.
 QR_SCALE = 8
-
-
-def _words(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("This is not allowed.")
 
 
 def _product_and_store(request: HttpRequest):
@@ -94,7 +88,7 @@ def reservation_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form_errors_add(form, error)
         except PermissionDenied as error:
-            form.add_error(None, _words(error))
+            form.add_error(None, refusal_words(error))
         else:
             messages.success(
                 request,
@@ -193,7 +187,7 @@ def reservation_cancel(request: HttpRequest, code: str) -> HttpResponse:
                 reservation=reservation, member=request.user
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _words(error))
+            messages.error(request, refusal_words(error))
         else:
             messages.success(
                 request,

@@ -1,8 +1,17 @@
-"""A service's refusal shown on the form that sent it."""
+"""A service's refusal shown on the form that sent it, or in a sentence."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def refusal_words(error: Exception) -> str:
+    """A service's refusal (ValidationError, PermissionDenied) as one sentence for
+    a message or an in-place answer."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("This is not allowed.")
 
 
 def form_errors_add(form, error: ValidationError) -> None:
