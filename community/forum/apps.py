@@ -10,3 +10,7 @@ class ForumConfig(AppConfig):
     def ready(self):
         # Flags made on any page close a topic at the forum's threshold.
         from . import signals  # noqa: F401
+        from .cached_pages import category_signals_connect
+
+        # Editors' changes to a category show on every forum page.
+        category_signals_connect()

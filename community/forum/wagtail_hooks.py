@@ -19,7 +19,7 @@ from comptoir.sitemaps import SITEMAP_HOOK
 from marketplace.catalog.panels import PRODUCT_PANEL_HOOK
 
 from . import cached_pages
-from .cached_pages import FORUM_CATEGORIES, category_signals_connect
+from .cached_pages import FORUM_CATEGORIES
 from .member_data import (
     forum_delete_public,
     forum_erase,
@@ -152,7 +152,3 @@ def product_page_questions():
         url_name="catalog:product_detail",
         tags=lambda request, match: {FORUM_CATEGORIES},
     )
-
-
-# Editors' changes to a category show on every forum page.
-category_signals_connect()
