@@ -2,7 +2,8 @@
 
 The ledger stores numbers (net, rate, share or quality weights); the sentence is
 written at display time, in the reader's language: here for the programme's own
-movements, by the earning pool that paid it for an accrual (`rewards/pools.py`).
+movements, by the earning pool that paid it for an accrual (`rewards/pools.py`), by
+the registered ledger kind for a content app's movement (`rewards/kinds.py`).
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.money import format_cents
 
+from .kinds import ledger_kinds
 from .models import LedgerTransaction
 from .pools import EarningPool, earning_pools_by_kind
 
@@ -53,6 +55,11 @@ def entry_explain(entry, pools: dict[str, EarningPool] | None = None) -> str:
     pool = (earning_pools_by_kind() if pools is None else pools).get(kind)
     if pool is not None:
         return _accrual(entry, pool, details, amount)
+    registered = ledger_kinds().get(kind)
+    if registered is not None:
+        return registered.explain(details, amount, entry.amount_cents)
+    if kind == LedgerTransaction.Kind.RELEASE and "of" in details:
+        return _("Released after the hold period: %(amount)s") % {"amount": amount}
     if kind == LedgerTransaction.Kind.RELEASE:
         return _("Earnings of %(month)s released after the hold period: %(amount)s") % {
             "month": month_name(details.get("month")),

@@ -50,7 +50,7 @@ from .selectors import (
     statement_lines,
     wallet_summary,
 )
-from .services import _payout_details, _unique_voucher_code
+from .services import held_release, voucher_issue
 
 TRANSFER_UNDER_WAY = (
     Payout.Status.REQUESTED,
@@ -209,6 +209,7 @@ def _balance_settle(member) -> int:
             )
         )
     written = len(transactions_write(items))
+    written += held_release(member=member, now=now)
     balance = (
         Entry.objects.filter(account_id=available_id).aggregate(
             total=Sum("amount_cents")
@@ -219,7 +220,13 @@ def _balance_settle(member) -> int:
         return written
     rule = Programme.in_force_on(timezone.localdate()).balance_on_erasure
     if rule == Programme.BalanceOnErasure.VOUCHER:
-        return written + _voucher_issue(member, available_id, balance)
+        count = Payout.objects.filter(
+            member=member, request_key__startswith="erasure"
+        ).count()
+        voucher_issue(
+            member=member, amount_cents=balance, request_key=f"erasure:{count + 1}"
+        )
+        return written + 2
     key = f"erasure:forfeit:member:{member.pk}"
     if LedgerTransaction.objects.filter(idempotency_key=key).exists():
         # Forfeited once already; what arrived since is forfeited under a new key.
@@ -240,36 +247,6 @@ def _balance_settle(member) -> int:
         ]
     )
     return written + 1
-
-
-def _voucher_issue(member, available_id: int, amount: int) -> int:
-    count = Payout.objects.filter(
-        member=member, request_key__startswith="erasure"
-    ).count()
-    payout = Payout.objects.create(
-        member=member,
-        method=Payout.Method.VOUCHER,
-        status=Payout.Status.ISSUED,
-        amount_cents=amount,
-        request_key=f"erasure:{count + 1}",
-        voucher_code=_unique_voucher_code(),
-    )
-    transactions_write(
-        [
-            (
-                LedgerTransaction(
-                    idempotency_key=f"payout:{payout.pk}",
-                    kind=LedgerTransaction.Kind.VOUCHER,
-                    details=_payout_details(payout),
-                ),
-                [
-                    (available_id, -amount, None),
-                    (system_account_id(Account.Kind.STORE_CREDIT), amount, None),
-                ],
-            )
-        ]
-    )
-    return 2
 
 
 def rewards_erase_summary(member) -> list[str]:

@@ -81,6 +81,11 @@ def product_originator_royalties_cents(*, product_id: int) -> int:
     return int(total or 0)
 
 
+def member_has_ledger_lines(*, member_id: int) -> bool:
+    """Whether anything was ever written to the member's accounts (one query)."""
+    return Entry.objects.filter(account__member_id=member_id).exists()
+
+
 def statement_entries(*, member_id: int) -> QuerySet[Entry]:
     """A member's statement lines, newest first.
 

@@ -10,7 +10,8 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import CharField, Exists, OuterRef, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from comptoir.money import format_cents
 from marketplace.catalog.models import Product
 
 from .close import month_parse, period_close  # noqa: F401  (re-exported)
+from .kinds import payout_refusals
 from .ledger import (
     account_balance,
     member_account_ids,
@@ -101,6 +103,8 @@ def rewards_release(
 
     A month is due `hold_days` after its close. One transaction per month and member,
     keyed `release:<month>:member:<id>`, so running it again (daily) adds nothing.
+    What registered held kinds credited is released too (`held_release`), unless
+    `before` limits the run.
     Returns how many transactions were written. `before` limits it to months before
     that one (the demo uses it to tell a story with one month still on hold).
     """
@@ -116,6 +120,10 @@ def rewards_release(
                 continue
             written += _period_release(period, now)
             Period.objects.filter(pk=period.pk).update(released_at=now)
+        if before is None:
+            # `before` tells a story of months still held: what registered kinds
+            # credited keeps its own hold then.
+            written += held_release(now=now)
     return written
 
 
@@ -224,6 +232,9 @@ def payout_request(
         raise ValidationError(_("This form has expired: reload the page."))
     if not hasattr(member, "rewards_membership"):
         raise PermissionDenied(_("Join the rewards programme first."))
+    refusals = payout_refusals(member)
+    if refusals:
+        raise ValidationError(refusals[0][0])
     if method == Payout.Method.TRANSFER:
         iban = iban_clean(iban)
         account_holder = (account_holder or "").strip()
@@ -552,3 +563,169 @@ def store_credit_spend(
             ]
         )
     return LedgerTransaction.objects.get(pk=txn_id)
+
+
+# --- Movements of registered kinds (rewards/kinds.py) -------------------------
+
+# The programme's own accounts a registered kind may use besides its own.
+_PROGRAMME_ACCOUNTS = frozenset({Account.Kind.EXPENSE, Account.Kind.STORE_CREDIT})
+
+
+def ledger_post(
+    *,
+    key: str,
+    kind: str,
+    lines,
+    details: dict | None = None,
+    product=None,
+    now: dt.datetime | None = None,
+) -> tuple[LedgerTransaction, bool]:
+    """Write one balanced movement of a registered ledger kind, once per `key`.
+
+    `lines` are `(account kind, member or None, signed cents)`: a member's
+    "pending" or "available" account, or a programme account (the kind's own
+    `system_accounts`, the expense or the store credit issued). They must sum to
+    zero. Returns the transaction and whether this call wrote it: the same key
+    again returns the first one and writes nothing, even when two calls race.
+    """
+    from .kinds import ledger_kinds
+
+    registered = ledger_kinds().get(kind)
+    if registered is None:
+        raise ValueError(f"Ledger kind {kind!r} is not registered.")
+    if not key or len(key) > 200:
+        raise ValueError("An idempotency key of 1 to 200 characters is needed.")
+    allowed = _PROGRAMME_ACCOUNTS | set(registered.system_accounts)
+    entries = []
+    for account_kind, member, cents in lines:
+        if isinstance(cents, bool) or not isinstance(cents, int):
+            raise ValueError(f"{key}: amounts are whole cents.")
+        if member is not None:
+            if account_kind not in Account.MEMBER_KINDS:
+                raise ValueError(f"{key}: {account_kind!r} is not a member's account.")
+            account_id = member_account_ids([member.pk], account_kind)[member.pk]
+        else:
+            if account_kind not in allowed:
+                raise ValueError(f"{key}: {account_kind!r} is not this kind's account.")
+            account_id = system_account_id(account_kind)
+        entries.append((account_id, cents, None))
+    existing = LedgerTransaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing, False
+    txn = LedgerTransaction(
+        idempotency_key=key,
+        kind=kind,
+        created_at=now or timezone.now(),
+        product=product,
+        details=details or {},
+    )
+    try:
+        with transaction.atomic():
+            [txn_id] = transactions_write([(txn, entries)])
+    except IntegrityError:
+        # Written by a call at the same moment: that one counts.
+        return LedgerTransaction.objects.get(idempotency_key=key), False
+    return LedgerTransaction.objects.get(pk=txn_id), True
+
+
+def voucher_issue(*, member, amount_cents: int, request_key: str) -> Payout:
+    """Turn `amount_cents` of the member's available money into a store-credit
+    voucher at once: no minimum, no programme membership (the money is already
+    theirs: what an erasure settles, a sale taken in store credit). The same
+    `request_key` again returns the first voucher."""
+    existing = Payout.objects.filter(member=member, request_key=request_key).first()
+    if existing is not None:
+        return existing
+    available_id = member_account_ids([member.pk], Account.Kind.AVAILABLE)[member.pk]
+    with transaction.atomic():
+        payout = Payout.objects.create(
+            member=member,
+            method=Payout.Method.VOUCHER,
+            status=Payout.Status.ISSUED,
+            amount_cents=amount_cents,
+            request_key=request_key,
+            voucher_code=_unique_voucher_code(),
+        )
+        transactions_write(
+            [
+                (
+                    LedgerTransaction(
+                        idempotency_key=f"payout:{payout.pk}",
+                        kind=LedgerTransaction.Kind.VOUCHER,
+                        details=_payout_details(payout),
+                    ),
+                    [
+                        (available_id, -amount_cents, None),
+                        (
+                            system_account_id(Account.Kind.STORE_CREDIT),
+                            amount_cents,
+                            None,
+                        ),
+                    ],
+                )
+            ]
+        )
+        transaction.on_commit(lambda: _payout_notify(payout))
+    return payout
+
+
+def held_release(*, now: dt.datetime | None = None, member=None) -> int:
+    """Move what registered held kinds credited to pending accounts to available,
+    `hold_days` (the programme's, on the day of the movement's release) after the
+    movement; with `member`, all of that member's at once (an erasure). One
+    transaction per movement, keyed `release:txn:<id>`: a second run adds nothing.
+    """
+    from .kinds import held_kinds
+
+    kinds = held_kinds()
+    if not kinds:
+        return 0
+    now = now or timezone.now()
+    hold = dt.timedelta(days=Programme.in_force_on(timezone.localdate(now)).hold_days)
+    pending = Entry.objects.filter(
+        account__kind=Account.Kind.PENDING, transaction__kind__in=kinds
+    )
+    pending = (
+        pending.filter(account__member=member)
+        if member is not None
+        else pending.filter(transaction__created_at__lte=now - hold)
+    )
+    # Already released: an anti-join on the unique key, not a scan in Python.
+    released = LedgerTransaction.objects.filter(
+        idempotency_key=Concat(
+            Value("release:txn:"), Cast(OuterRef("transaction_id"), CharField())
+        )
+    )
+    rows = list(
+        pending.filter(~Exists(released))
+        .order_by("transaction_id")
+        .values_list(
+            "transaction_id", "account_id", "account__member_id", "amount_cents"
+        )
+    )
+    if not rows:
+        return 0
+    done = set(
+        LedgerTransaction.objects.filter(
+            idempotency_key__in=[f"release:txn:{row[0]}" for row in rows]
+        ).values_list("idempotency_key", flat=True)
+    )
+    available = member_account_ids({row[2] for row in rows}, Account.Kind.AVAILABLE)
+    items = []
+    for txn_id, pending_id, member_id, cents in rows:
+        release_key = f"release:txn:{txn_id}"
+        if release_key in done or not cents:
+            continue
+        items.append(
+            (
+                LedgerTransaction(
+                    idempotency_key=release_key,
+                    kind=LedgerTransaction.Kind.RELEASE,
+                    created_at=now,
+                    details={"of": txn_id, **({"early": "erasure"} if member else {})},
+                ),
+                [(pending_id, -cents, None), (available[member_id], cents, None)],
+            )
+        )
+    transactions_write(items)
+    return len(items)

@@ -34,7 +34,13 @@ def _wallet_render(request, *, join_form=None, payout_form=None, status=200):
         "programme": programme,
         "join_form": join_form or JoinForm(),
     }
-    if membership is not None:
+    # Money a member earned outside the programme (a second-hand sale) shows
+    # before they join; joining is what lets them be paid it.
+    show_wallet = membership is not None or selectors.member_has_ledger_lines(
+        member_id=request.user.pk
+    )
+    context["show_wallet"] = show_wallet
+    if show_wallet:
         page = Paginator(
             selectors.statement_entries(member_id=request.user.pk), STATEMENT_PER_PAGE
         ).get_page(request.GET.get("page"))
@@ -53,7 +59,11 @@ def _wallet_render(request, *, join_form=None, payout_form=None, status=200):
             payout_shortfall_cents=shortfall,
             # A refused request shows its form again, with its errors, whatever
             # the balance has become meanwhile.
-            payout_form=payout_form or (PayoutForm() if payout_open else None),
+            payout_form=(
+                payout_form or (PayoutForm() if payout_open else None)
+                if membership is not None
+                else None
+            ),
             payouts=selectors.member_payouts(member_id=request.user.pk)[:10],
         )
     return render(request, "rewards/wallet.html", context, status=status)

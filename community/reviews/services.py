@@ -8,18 +8,13 @@ suspensions) by `member_posting_check`, inside the posting transaction.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
-from wagtail.models import Collection
 
 from community.members.trust import member_trust_refresh
 from community.moderation.models import ModerationStatus
@@ -31,9 +26,9 @@ from community.moderation.posting import (
 from community.moderation.registry import moderated_type_of
 from community.moderation.services import content_submit, content_withdraw
 from community.notifications.services import notification_send
-from comptoir.background import image_renditions_prepare_later
 from comptoir.page_cache import page_cache_clear, page_cache_invalidate
-from comptoir.uploads import image_uploads_clean, private_media_storage
+from comptoir.photos import PhotoShelf
+from comptoir.uploads import image_uploads_clean
 from marketplace.catalog.cached_pages import PRODUCTS, product_tag
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
@@ -104,68 +99,25 @@ def _clean_photos(photos: Sequence, *, already: int = 0) -> list:
     )
 
 
-def _photo_collection() -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=PHOTO_COLLECTION).first()
-    return existing or root.add_child(name=PHOTO_COLLECTION)
+REVIEW_PHOTOS = PhotoShelf(
+    collection=PHOTO_COLLECTION, specs=(PHOTO_THUMB_SPEC, PHOTO_LARGE_SPEC)
+)
 
 
-def _public_image(review: Review, content, *, position: int):
-    image = get_image_model()(
-        title=f"Review #{review.pk} · photo {position + 1}"[:255],
-        collection=_photo_collection(),
-    )
-    image.file = ImageFile(content, name=content.name)
-    image.file_size = content.size
-    image.save()
-    # Cut the sizes the review card and the moderation queue show off the request.
-    image_renditions_prepare_later(image, specs=[PHOTO_THUMB_SPEC, PHOTO_LARGE_SPEC])
-    return image
+def _photo_title(review_id: int, position: int) -> str:
+    return f"Review #{review_id} · photo {position + 1}"
 
 
 def _photos_attach(review: Review, cleaned: list, *, start: int) -> None:
     """New photos, public if the review is already published, private otherwise."""
     for offset, content in enumerate(cleaned):
         position = start + offset
-        photo = ReviewPhoto(review=review, position=position)
-        if review.status == ModerationStatus.PUBLISHED:
-            photo.image = _public_image(review, content, position=position)
-        else:
-            photo.private_file.save(content.name, content, save=False)
-        photo.save()
-
-
-def _delete_private_files_on_commit(names: list[str]) -> None:
-    # After commit: a rolled-back transaction still points at these files.
-    storage = private_media_storage()
-
-    def delete():
-        for name in names:
-            storage.delete(name)
-
-    if names:
-        transaction.on_commit(delete)
-
-
-def _photo_publish(review: Review, photo: ReviewPhoto) -> None:
-    old_name = photo.private_file.name
-    with photo.private_file.open("rb") as private:
-        content = ContentFile(private.read(), name=os.path.basename(old_name))
-    photo.image = _public_image(review, content, position=photo.position)
-    photo.private_file = ""
-    photo.save(update_fields=["image", "private_file"])
-    _delete_private_files_on_commit([old_name])
-
-
-def _photo_unpublish(photo: ReviewPhoto) -> None:
-    image = photo.image
-    with image.file.open("rb") as public:
-        content = ContentFile(public.read())
-    photo.private_file.save(os.path.basename(image.file.name), content, save=False)
-    photo.image = None
-    photo.save(update_fields=["image", "private_file"])
-    # Wagtail removes the file and its renditions from storage after commit.
-    image.delete()
+        REVIEW_PHOTOS.attach(
+            ReviewPhoto(review=review, position=position),
+            content,
+            public=review.status == ModerationStatus.PUBLISHED,
+            title=_photo_title(review.pk, position),
+        )
 
 
 def review_photos_place(*, review: Review) -> int:
@@ -177,17 +129,12 @@ def review_photos_place(*, review: Review) -> int:
     of every change of a review's status. A move gives the photo a new address, so
     the review's `updated_at` moves too: its cached card is rendered afresh.
     """
-    publish = review.status == ModerationStatus.PUBLISHED
-    moved = 0
     with transaction.atomic():
-        for photo in review.photos.select_related("image").order_by("position", "id"):
-            if publish and not photo.is_public:
-                _photo_publish(review, photo)
-            elif not publish and photo.is_public:
-                _photo_unpublish(photo)
-            else:
-                continue
-            moved += 1
+        moved = REVIEW_PHOTOS.place(
+            review.photos.select_related("image").order_by("position", "id"),
+            public=review.status == ModerationStatus.PUBLISHED,
+            title_of=lambda photo: _photo_title(review.pk, photo.position),
+        )
         if moved:
             review.save(update_fields=["updated_at"])
     return moved
@@ -199,16 +146,7 @@ def review_photos_delete(*, photos) -> int:
     The files leave storage once the transaction commits (Wagtail's images with
     their renditions, and the private files).
     """
-    photos = list(photos)
-    with transaction.atomic():
-        ReviewPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
-        get_image_model().objects.filter(
-            pk__in=[photo.image_id for photo in photos if photo.is_public]
-        ).delete()
-        _delete_private_files_on_commit(
-            [photo.private_file.name for photo in photos if not photo.is_public]
-        )
-    return len(photos)
+    return REVIEW_PHOTOS.delete(ReviewPhoto, photos)
 
 
 def _photos_keep(review: Review, *, remove_photo_ids: Sequence[int]) -> list:
