@@ -49,6 +49,8 @@ bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/sockets.py
 	$(PY) bench/reservations.py
+	$(PY) bench/forum.py
+	$(PY) bench/resale.py
 	@if [ -n "$$DATABASE_URL" ]; then $(PY) bench/load.py && $(PY) bench/serving.py; \
 	else echo "bench/load.py and bench/serving.py skipped: they need DATABASE_URL (PostgreSQL) and Redis"; fi
 

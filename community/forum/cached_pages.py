@@ -11,7 +11,7 @@ member's own (their name in the header, unread marks, buttons) is ever stored.
   forum page and deciding which questions a product page shows (editors change
   them in the admin);
 - a product question also shows on its product's page: the catalog's
-  `product_tag(id)`.
+  `product_tag(id)`; its own page names the product: the catalog's `PRODUCTS`.
 
 Registered in `wagtail_hooks.py`; the forum's services call `forum_pages_forget`
 when what a page shows changes.
@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from django.urls import ResolverMatch
 
 from comptoir.page_cache import MEMBER_PROFILES, page_cache_invalidate
-from marketplace.catalog.cached_pages import product_tag
+from marketplace.catalog.cached_pages import PRODUCTS, product_tag
 
 FORUM_INDEX = "forum"
 FORUM_CATEGORIES = "forum-categories"
@@ -86,7 +86,31 @@ def category_tags(request: HttpRequest, match: ResolverMatch) -> set[str]:
 
 
 def topic_tags(request: HttpRequest, match: ResolverMatch) -> set[str]:
-    return {forum_topic_tag(match.kwargs["pk"]), FORUM_CATEGORIES, MEMBER_PROFILES}
+    from .models import Topic
+
+    tags = {forum_topic_tag(match.kwargs["pk"]), FORUM_CATEGORIES, MEMBER_PROFILES}
+    # A product question names its product: a rename or a new price (the catalog's
+    # PRODUCTS tag) builds it again. One small query, only when the page is built.
+    if (
+        Topic.objects.filter(pk=match.kwargs["pk"], product__isnull=False)
+        .values_list("pk", flat=True)
+        .exists()
+    ):
+        tags.add(PRODUCTS)
+    return tags
+
+
+def topic_hit_data(request: HttpRequest, match: ResolverMatch) -> int:
+    return int(match.kwargs["pk"])
+
+
+def topic_cached_view(request: HttpRequest, topic_id: int) -> None:
+    """A visitor given a topic's page from the cache counts one view, as the view
+    counts one (the same once-an-hour rule, robots never)."""
+    from .models import Topic
+    from .services import topic_view_count, topic_view_key
+
+    topic_view_count(topic=Topic(pk=topic_id), request_key=topic_view_key(request))
 
 
 def _categories_changed(sender, instance, **kwargs) -> None:

@@ -14,6 +14,8 @@ MAX_TAGS = 5
 TAG_MAX = 30
 # Every number of a split is typed, not scrolled through: a topic's whole page.
 SPLIT_MAX_POSTS = 200
+# services.MAX_IMAGES; the services check the files themselves.
+MAX_IMAGES = 4
 MARKDOWN_HELP = _(
     "Markdown works: **bold**, *italics*, lists, > quotes, `code`, links. Mention a "
     "member with @their-profile-name."
@@ -51,6 +53,45 @@ class BodyField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to MAX_IMAGES images in one input; each file is checked (format, size,
+    pixels) and re-encoded by the services, which refuse in words."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Images"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Up to %(max)s images, JPEG, PNG or WEBP, 10 MB and 40 megapixels "
+                "each. Location and camera details are removed."
+            )
+            % {"max": MAX_IMAGES},
+        )
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > MAX_IMAGES:
+            raise forms.ValidationError(
+                _("A post may have %(max)s images at most."),
+                params={"max": MAX_IMAGES},
+            )
+        return [super(ImagesField, self).clean(file, initial) for file in files]
+
+
 class TopicForm(forms.Form):
     """Start a topic: where, its title, its first post, tags, maybe a product."""
 
@@ -67,6 +108,7 @@ class TopicForm(forms.Form):
         error_messages={"required": _("Give your topic a title.")},
     )
     body = BodyField(label=_("Your message"))
+    images = ImagesField()
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -126,6 +168,7 @@ class ReplyForm(forms.Form):
     """A reply, maybe to one post of the topic (its number)."""
 
     body = BodyField(label=_("Your reply"))
+    images = ImagesField()
     reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 

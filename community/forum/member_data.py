@@ -8,7 +8,10 @@ Erasure policy, as for ideas' discussion:
   are removed and their words blanked, with their edit history;
 - likes given are taken back (the posts' and topics' counts recounted), and
   watches, bookmarks, read marks, mentions of them, the digest choice and the
-  digests sent are deleted: they only served the member.
+  digests sent are deleted: they only served the member;
+- every image of the member's posts is deleted, its file and renditions from
+  storage too (once the erasure commits): an image may show the member or their
+  home, as review photos.
 
 If the member chooses "Delete my forum posts as well" (`forum_delete_public`),
 every post of theirs is removed and blanked with its history; a topic of
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,6 +37,7 @@ from .models import (
     DigestPreference,
     DigestSent,
     Post,
+    PostImage,
     PostLike,
     PostMention,
     PostRevision,
@@ -59,7 +63,15 @@ def forum_export(member) -> dict[str, Any]:
     )
     posts = (
         Post.objects.filter(author=member)
-        .prefetch_related("revisions")
+        .prefetch_related(
+            "revisions",
+            Prefetch(
+                "images",
+                queryset=PostImage.objects.select_related("image").order_by(
+                    "position", "id"
+                ),
+            ),
+        )
         .order_by("created_at", "id")
     )
     digest = DigestPreference.objects.filter(member=member).first()
@@ -92,6 +104,7 @@ def forum_export(member) -> dict[str, Any]:
                     {"body": revision.body, "until": revision.edited_at}
                     for revision in post.revisions.all()
                 ],
+                "images": [image.stored_file.name for image in post.images.all()],
             }
             for post in posts
         ],
@@ -167,10 +180,31 @@ def _likes_take_back(member) -> int:
     return deleted
 
 
+def forum_files(member) -> list:
+    """The image files of the member's posts, as the export names them."""
+    images = (
+        PostImage.objects.filter(post__author=member)
+        .select_related("image")
+        .order_by("post_id", "position", "id")
+    )
+    return [(f"forum/{image.stored_file.name}", image.stored_file) for image in images]
+
+
+def _images_delete(member) -> int:
+    from .services import post_images_delete
+
+    # Public or private, their files leave storage once the erasure commits.
+    return post_images_delete(
+        images=PostImage.objects.filter(post__author=member).select_related("image")
+    )
+
+
 def forum_erase(member) -> int:
-    """Remove what nobody has read yet, take likes back, delete what only served
-    the member; returns how many rows changed. Runs in the erasure's transaction."""
+    """Remove what nobody has read yet, take likes back, delete the images of
+    the member's posts and what only served the member; returns how many rows
+    changed. Runs in the erasure's transaction."""
     now = timezone.now()
+    changed_images = _images_delete(member)
     topics = list(Topic.objects.filter(author=member, status__in=UNSEEN))
     changed = _blank_topics(topics, now=now)
     # Post 1 of those topics shares their status: it is among these.
@@ -180,6 +214,7 @@ def forum_erase(member) -> int:
     for model in (Watch, Bookmark, TopicRead, PostMention, DigestPreference):
         changed += model.objects.filter(member=member).delete()[0]
     changed += DigestSent.objects.filter(member=member).delete()[0]
+    changed += changed_images
     _recount([post.topic_id for post in posts] + [topic.pk for topic in topics])
     return changed
 
@@ -223,6 +258,16 @@ def forum_erase_summary(member) -> list[str]:
                 count,
             )
             % {"count": count}
+        )
+    images = PostImage.objects.filter(post__author=member).count()
+    if images:
+        lines.append(
+            ngettext(
+                "The %(count)s image of your forum posts is deleted.",
+                "The %(count)s images of your forum posts are deleted.",
+                images,
+            )
+            % {"count": images}
         )
     lines.append(
         _(

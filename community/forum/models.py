@@ -20,7 +20,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -31,6 +30,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 
 from community.moderation.models import ModeratedContent
+from comptoir.slugs import url_slug
+from comptoir.uploads import private_media_storage
 
 # Long enough for a detailed answer with a quote; a pasted manual is not a post.
 POST_MAX_LENGTH = 20_000
@@ -282,7 +283,7 @@ class Topic(index.Indexed, ClusterableModel, ModeratedContent):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:80] or "topic"
+            self.slug = url_slug(self.title, max_length=80, default="topic")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -307,7 +308,7 @@ class Topic(index.Indexed, ClusterableModel, ModeratedContent):
         topics_lock([content.pk for content in contents])
 
 
-class Post(ModeratedContent):
+class Post(index.Indexed, ModeratedContent):
     """One post of a topic, in Markdown; number 1 opens the topic."""
 
     topic = models.ForeignKey(
@@ -335,6 +336,14 @@ class Post(ModeratedContent):
     like_count = models.PositiveIntegerField(default=0, editable=False)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True)
     edit_count = models.PositiveIntegerField(default=0, editable=False)
+
+    # The site search (search.py) finds published posts of public topics by their
+    # words; status and topic are filtered in the database as well.
+    search_fields = [
+        index.SearchField("body"),
+        index.FilterField("status"),
+        index.FilterField("topic"),
+    ]
 
     class Meta:
         verbose_name = _("forum post")
@@ -615,3 +624,57 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"bookmark of post #{self.post_id}"
+
+
+class PostImage(models.Model):
+    """An image attached to a post, re-encoded, kept where its post's status allows.
+
+    While the post is shown (published, in a published topic) the image is a
+    Wagtail image under MEDIA_URL, with its renditions; otherwise (pending,
+    rejected, hidden, removed) it is a private file that only its author and
+    moderators can open. `services.post_images_place` moves it at every change
+    of status, as review photos are moved.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Set while the post is shown."),
+    )
+    private_file = models.ImageField(
+        upload_to="forum_images/",
+        storage=private_media_storage,
+        blank=True,
+        help_text=_("Set while the post is not shown."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("forum post image")
+        verbose_name_plural = _("forum post images")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(image__isnull=False, private_file="")
+                    | (models.Q(image__isnull=True) & ~models.Q(private_file=""))
+                ),
+                name="forum_post_image_public_or_private",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Image {self.position + 1} of post #{self.post_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.image_id is not None
+
+    @property
+    def stored_file(self):
+        """The image's file, wherever it is kept."""
+        return self.image.file if self.is_public else self.private_file

@@ -84,7 +84,9 @@ TOPIC_MODERATED_TYPE = ModeratedType(
     preview_prefetch=(
         "tagged_items__tag",
         Prefetch(
-            "posts", queryset=Post.objects.filter(number=1), to_attr="opening_posts"
+            "posts",
+            queryset=Post.objects.filter(number=1).prefetch_related("images"),
+            to_attr="opening_posts",
         ),
     ),
     rejection_reasons=ForumRejectionReason.choices,
@@ -98,6 +100,7 @@ POST_MODERATED_TYPE = ForumPostType(
     posting_kind=POST_POSTING_KIND,
     names=(_("forum reply"), _("forum replies")),
     preview_template="forum/moderation/post_preview.html",
+    preview_prefetch=("images",),
     rejection_reasons=ForumRejectionReason.choices,
     report_reasons=ForumReportReason.choices,
     fixable_reasons=_FIXABLE,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +35,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from wagtail.search import index as search_index
 
 from community.members.trust import MEMBER, NEW, trust_settings
 from community.moderation.models import (
@@ -53,11 +54,13 @@ from community.moderation.services import (
     content_submit,
     report_create,
 )
+from comptoir.photos import PhotoShelf
+from comptoir.uploads import image_uploads_clean
 from marketplace.catalog.models import Product
 from marketplace.sales.models import SaleEvent
 from marketplace.sales.selectors import sale_events_of_customer
 
-from . import notify
+from . import live, notify
 from .cached_pages import forum_pages_forget
 from .models import (
     POST_MAX_LENGTH,
@@ -68,6 +71,7 @@ from .models import (
     ForumCategory,
     ForumSettings,
     Post,
+    PostImage,
     PostLike,
     PostMove,
     PostRevision,
@@ -103,6 +107,8 @@ __all__ = [
     "digest_frequency_set",
     "flags_close_check",
     "post_edit",
+    "post_images_delete",
+    "post_images_place",
     "post_like",
     "post_reply",
     "post_report",
@@ -127,6 +133,12 @@ LIKES_DAY = dt.timedelta(hours=24)
 # Below links_min_level a post may still point to two pages (a product, a guide).
 FEW_LINKS = 2
 IMAGE_PATTERN = re.compile(r"!\[[^\]]*\]\s*[(\[]|<\s*img\b", re.IGNORECASE)
+# Images uploaded with a post: through comptoir/uploads.py, as review photos.
+MAX_IMAGES = 4
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
+IMAGE_COLLECTION = "Forum images"
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -283,6 +295,108 @@ def _markup_check(member, text: str, settings: ForumSettings) -> None:
             % {"max": limit, "n": found, "level": settings.links_min_level},
             "body",
         )
+
+
+# --- images of posts ---------------------------------------------------------------
+
+
+def _images_clean(member, images: Sequence, settings: ForumSettings) -> list:
+    """Each upload checked and re-encoded before anything is written; refused
+    below `images_min_level` as Markdown images are."""
+    images = [image for image in images or () if image]
+    if not images:
+        return []
+    if not images_allowed(member, settings):
+        _refuse(
+            _(
+                "Images are allowed from trust level %(level)s. Please post "
+                "without them."
+            )
+            % {"level": settings.images_min_level},
+            "images",
+        )
+    try:
+        return image_uploads_clean(
+            images,
+            max_count=MAX_IMAGES,
+            too_many=_("A post may have %(max)s images at most.") % {"max": MAX_IMAGES},
+            field="images",
+            max_bytes=IMAGE_MAX_BYTES,
+            max_pixels=IMAGE_MAX_PIXELS,
+            allowed_formats=IMAGE_FORMATS,
+        )
+    except ValidationError as refused:
+        raise ForumRefused(refused.message_dict) from None
+
+
+def _images_shown(post: Post, topic: Topic) -> bool:
+    """Whether a post's images may have public addresses: it is shown to all."""
+    return (
+        post.status == ModerationStatus.PUBLISHED
+        and topic.status == ModerationStatus.PUBLISHED
+    )
+
+
+def _post_images() -> PhotoShelf:
+    from .selectors import IMAGE_LARGE_SPEC, IMAGE_THUMB_SPEC
+
+    return PhotoShelf(
+        collection=IMAGE_COLLECTION, specs=(IMAGE_THUMB_SPEC, IMAGE_LARGE_SPEC)
+    )
+
+
+def _image_title(post_id: int, position: int) -> str:
+    return f"Forum post #{post_id} · image {position + 1}"
+
+
+def _images_attach(post: Post, topic: Topic, cleaned: list) -> None:
+    """New images after the post's others, public if it is shown, else private."""
+    if not cleaned:
+        return
+    start = PostImage.objects.filter(post=post).count()
+    public = _images_shown(post, topic)
+    shelf = _post_images()
+    for offset, content in enumerate(cleaned):
+        position = start + offset
+        shelf.attach(
+            PostImage(post=post, position=position),
+            content,
+            public=public,
+            title=_image_title(post.pk, position),
+        )
+
+
+def post_images_place(*, post: Post, topic: Topic | None = None) -> int:
+    """Move a post's images where its status allows; returns how many moved.
+
+    A post shown to all (published, in a published topic) has Wagtail images
+    under MEDIA_URL; a post in any other state (pending, rejected, hidden,
+    removed, or its topic so) has private files that only its author and
+    moderators open, as review photos. Called in the transaction of every
+    change of a post's or its topic's status.
+    """
+    topic = topic or post.topic
+    return _post_images().place(
+        PostImage.objects.filter(post=post).select_related("image"),
+        public=_images_shown(post, topic),
+        title_of=lambda image: _image_title(post.pk, image.position),
+    )
+
+
+def _topic_images_place(topic: Topic) -> int:
+    """Every post's images of a topic where the topic's new status allows (only
+    the posts that have images are read)."""
+    posts = Post.objects.filter(topic=topic, images__isnull=False).distinct()
+    return sum(post_images_place(post=post, topic=topic) for post in posts)
+
+
+def post_images_delete(*, images) -> int:
+    """Delete post images with their files, public or private; returns how many.
+
+    The files leave storage once the transaction commits (Wagtail's images with
+    their renditions, and the private files).
+    """
+    return PhotoShelf.delete(PostImage, images)
 
 
 def _member_lock(member) -> None:
@@ -530,7 +644,7 @@ def _locked_post(post_id) -> Post:
 
 
 def topic_start(
-    *, author, category, title, body, tags=(), product=None, now=None
+    *, author, category, title, body, tags=(), product=None, images=(), now=None
 ) -> Topic:
     """A member starts a topic: its post 1 is created with it.
 
@@ -539,7 +653,8 @@ def topic_start(
     published, the category's counts move, the members mentioned and the
     category's watchers are told. A topic about a catalog product is a product
     question; its author's post carries the verified-owner mark when they
-    bought it.
+    bought it. Up to MAX_IMAGES `images` (uploads) go with post 1, from
+    `images_min_level`; each is checked before anything is written.
     """
     now = _now(now)
     _member_required(author, _("Log in to start a topic."))
@@ -553,6 +668,7 @@ def topic_start(
     product = _product_clean(product)
     settings = forum_settings()
     _markup_check(author, body, settings)
+    cleaned_images = _images_clean(author, images, settings)
     with transaction.atomic():
         _posting_checks(
             author,
@@ -589,6 +705,7 @@ def topic_start(
         topic = _topic_locked(topic.pk)
         topic_read_mark(member=author, topic=topic, number=1, now=now)
         post = _post1_follow(topic)
+        _images_attach(post, topic, cleaned_images)
         if topic.is_published:
             _counts_refresh(topic)
             notify.post_published_notify(post)
@@ -607,7 +724,7 @@ def _reply_to_check(author, topic: Topic, reply_to) -> Post | None:
     return reply_to
 
 
-def post_reply(*, author, topic, body, reply_to=None, now=None) -> Post:
+def post_reply(*, author, topic, body, reply_to=None, images=(), now=None) -> Post:
     """A member replies to a topic, maybe to (or quoting) one of its posts.
 
     Refused on a closed topic (but for moderators), a topic that is not
@@ -615,13 +732,15 @@ def post_reply(*, author, topic, body, reply_to=None, now=None) -> Post:
     member's trust level, and in reply to (or quoting) a post that is not
     shown. Premoderated members' replies wait for a moderator. Once published,
     the topic's and category's counts move and the mentioned, the author
-    replied to and the watchers are told.
+    replied to and the watchers are told. Up to MAX_IMAGES `images` (uploads)
+    go with it, from `images_min_level`, each checked before anything is written.
     """
     now = _now(now)
     _member_required(author, _("Log in to reply."))
     body = _body_clean(body)
     settings = forum_settings()
     _markup_check(author, body, settings)
+    cleaned_images = _images_clean(author, images, settings)
     with transaction.atomic():
         _posting_checks(
             author, kind=POST_POSTING_KIND, text=body, now=now, settings=settings
@@ -645,6 +764,7 @@ def post_reply(*, author, topic, body, reply_to=None, now=None) -> Post:
             by_verified_owner=_verified_owner(author, topic.product_id),
         )
         _policy(lambda: content_submit(content=post))
+        _images_attach(post, topic, cleaned_images)
         member_posting_record(member=author, kind=POST_POSTING_KIND)
         # One's own reply is read: the topic must not open on it as "unread".
         topic_read_mark(member=author, topic=topic, number=number, now=now)
@@ -652,6 +772,7 @@ def post_reply(*, author, topic, body, reply_to=None, now=None) -> Post:
             _counts_refresh(topic)
             post.topic = topic
             notify.post_published_notify(post)
+            live.post_broadcast_on_commit(post)
     return post
 
 
@@ -709,12 +830,15 @@ def post_edit(*, post, editor, body, now=None) -> Post:
         if post.number == 1:
             _policy(lambda: content_submit(content=topic))
             post = _post1_follow(topic)
+            _topic_images_place(topic)
         else:
             _policy(lambda: content_submit(content=post))
+            post_images_place(post=post, topic=topic)
         _counts_refresh(topic)
         post.topic = topic
         if post.is_published and topic.is_published:
             notify.mentions_notify(post)
+            live.edit_broadcast_on_commit(post)
     return post
 
 
@@ -759,6 +883,7 @@ def post_like(*, post, member, now=None) -> Post:
         Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
         post.refresh_from_db(fields=["like_count"])
         forum_pages_forget(post.topic, lists=False)
+        live.likes_broadcast_on_commit(post)
     return post
 
 
@@ -777,6 +902,7 @@ def post_unlike(*, post, member) -> Post:
             )
             post.refresh_from_db(fields=["like_count"])
             forum_pages_forget(post.topic, lists=False)
+            live.likes_broadcast_on_commit(post)
     return post
 
 
@@ -1028,6 +1154,8 @@ def topic_after_decision(*, topic: Topic, action) -> None:
     after a moderator's decision, and the first publication is announced."""
     locked = _topic_locked(topic.pk)
     post = _post1_follow(locked)
+    # Every post's images follow the topic: none is public in a hidden topic.
+    _topic_images_place(locked)
     _counts_refresh(locked)
     if action in (ModerationAction.APPROVE, ModerationAction.REJECT):
         _flags_reopen(locked)
@@ -1040,12 +1168,20 @@ def post_after_decision(*, post: Post, action) -> None:
     """The topic's counts follow a decision on a reply; a flag-closed topic
     reopens after a moderator's decision; the first publication is announced."""
     topic = _topic_locked(post.topic_id)
+    post_images_place(post=post, topic=topic)
     _counts_refresh(topic)
     if action in (ModerationAction.APPROVE, ModerationAction.REJECT):
         _flags_reopen(topic)
     if action == ModerationAction.APPROVE and topic.is_published:
         post.topic = topic
-        notify.post_published_notify(post, first=_first_publication(post))
+        first = _first_publication(post)
+        notify.post_published_notify(post, first=first)
+        # First shown: a new reply on open pages; approved again (an edit that
+        # waited, a hidden post restored): its new text where it is shown.
+        if first:
+            live.post_broadcast_on_commit(post)
+        else:
+            live.edit_broadcast_on_commit(post)
 
 
 # --- moderators: pin, close, move, split, merge -----------------------------------
@@ -1163,6 +1299,9 @@ def _posts_move(posts: Iterable[Post], *, to: Topic, start: int, by, now) -> int
         moved.append(post)
     PostMove.objects.bulk_create(moves)
     Post.objects.bulk_update(moved, ["topic", "number"])
+    # bulk_update sends no save signal: the search index learns the new topics.
+    for post in moved:
+        search_index.insert_or_update_object(post)
     return number
 
 

@@ -22,6 +22,13 @@ urlpatterns = [
     path("forum/p/<int:pk>/edit/", views.post_edit, name="edit"),
     path("forum/p/<int:pk>/like/", views.post_like, name="like"),
     path("forum/p/<int:pk>/bookmark/", views.post_bookmark, name="bookmark"),
+    path("forum/images/<int:pk>/", views.post_image, name="image"),
+    path(
+        "forum/images/<int:pk>/thumbnail/",
+        views.post_image,
+        {"thumbnail": True},
+        name="image_thumbnail",
+    ),
     path("me/forum/", views.my_forum, name="mine"),
     path("me/forum/digest/", views.digest_set, name="digest"),
 ]

@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -30,6 +31,7 @@ from community.moderation.models import ModerationStatus
 from comptoir.form_errors import form_errors_add, refusal_words
 from comptoir.in_place import in_place_response, wants_in_place
 from comptoir.markup import markdown_to_plain_text
+from comptoir.uploads import image_thumbnail
 from marketplace.catalog.models import Product
 
 from . import permissions, selectors, services
@@ -308,7 +310,9 @@ def topic_create(request: HttpRequest) -> HttpResponse:
     products = Product.objects.filter(active=True)
     status = 200
     if request.method == "POST":
-        form = TopicForm(request.POST, categories=categories, products=products)
+        form = TopicForm(
+            request.POST, request.FILES, categories=categories, products=products
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -319,6 +323,7 @@ def topic_create(request: HttpRequest) -> HttpResponse:
                     body=data["body"],
                     tags=data["tags"],
                     product=data["product"],
+                    images=data["images"],
                 )
             except ValidationError as error:
                 form_errors_add(form, error)
@@ -374,7 +379,7 @@ def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
     quoted = None
     status = 200
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
             reply_to = None
             if form.cleaned_data.get("reply_to"):
@@ -390,6 +395,7 @@ def post_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     topic=topic,
                     body=form.cleaned_data["body"],
                     reply_to=reply_to,
+                    images=form.cleaned_data["images"],
                 )
             except ValidationError as error:
                 form_errors_add(form, error)
@@ -516,6 +522,44 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- Images of posts ---------------------------------------------------------------
+
+# The size of `selectors.IMAGE_THUMB_SPEC`, for private images that have no rendition.
+IMAGE_THUMB_SIZE = (160, 160)
+
+
+def _may_see_post(user, post) -> bool:
+    return permissions.can_read_topic(user, post.topic) and permissions.can_read_post(
+        user, post
+    )
+
+
+@require_safe
+def post_image(request: HttpRequest, pk: int, thumbnail: bool = False):
+    """A post's image, large or as a thumbnail, for those who may read the post.
+
+    A shown post's images redirect to their address under MEDIA_URL. A private
+    one (its post waits for a moderator, or is hidden) is streamed to its author
+    and moderators only, and kept out of shared caches.
+    """
+    image = selectors.post_image_for_viewer(
+        image_id=pk, viewer=request.user, can_see=_may_see_post
+    )
+    if image.is_public:
+        spec = selectors.IMAGE_THUMB_SPEC if thumbnail else selectors.IMAGE_LARGE_SPEC
+        return redirect(image.image.get_rendition(spec).url)
+    if thumbnail:
+        with image.private_file.open("rb") as private:
+            response = HttpResponse(
+                image_thumbnail(private, size=IMAGE_THUMB_SIZE),
+                content_type="image/jpeg",
+            )
+    else:
+        response = FileResponse(image.private_file.open("rb"))
+    patch_cache_control(response, private=True, max_age=600)
+    return response
 
 
 # --- Likes, bookmarks, watching, accepted answers ----------------------------------

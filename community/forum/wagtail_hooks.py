@@ -14,17 +14,20 @@ from community.members.member_data import MEMBER_DATA_HOOK, MemberDataSection
 from community.moderation.registry import MODERATED_TYPE_HOOK
 from comptoir.navigation import MAIN_NAV_HOOK, MEMBER_MENU_HOOK, NavItem
 from comptoir.page_cache import CACHED_PAGE_HOOK, CachedPage
+from comptoir.routing import WEBSOCKET_ROUTES_HOOK
 from comptoir.search import SEARCH_SECTION_HOOK
 from comptoir.sitemaps import SITEMAP_HOOK
 from marketplace.catalog.panels import PRODUCT_PANEL_HOOK
 
 from . import cached_pages
 from .cached_pages import FORUM_CATEGORIES
+from .consumers import websocket_urlpatterns as topic_live_routes
 from .member_data import (
     forum_delete_public,
     forum_erase,
     forum_erase_summary,
     forum_export,
+    forum_files,
 )
 from .models import ForumCategory
 from .moderation import POST_MODERATED_TYPE, TOPIC_MODERATED_TYPE
@@ -102,6 +105,7 @@ def member_data_forum():
         export=forum_export,
         erase=forum_erase,
         erase_summary=forum_erase_summary,
+        files=forum_files,
         delete_public=forum_delete_public,
         delete_public_label=_("Delete my forum posts as well"),
     )
@@ -140,6 +144,8 @@ def forum_cached_pages():
             url_name="forum:topic",
             tags=cached_pages.topic_tags,
             query_params={"post", "page"},
+            hit_data=cached_pages.topic_hit_data,
+            on_hit=cached_pages.topic_cached_view,
         ),
     ]
 
@@ -152,3 +158,11 @@ def product_page_questions():
         url_name="catalog:product_detail",
         tags=lambda request, match: {FORUM_CATEGORIES},
     )
+
+
+# --- Live topic pages (forum-live) ----------------------------------------------
+
+
+@hooks.register(WEBSOCKET_ROUTES_HOOK)
+def forum_topic_websocket_routes():
+    return topic_live_routes

@@ -6,9 +6,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.urls import path
 
-from comptoir.routing import LiveGroupsMixin
+from comptoir.routing import LiveGroupsMixin, socket_language
 
-from .live import idea_discussion_group, idea_discussion_is_live, socket_language
+from .live import idea_discussion_group, idea_discussion_is_live
 
 
 class IdeaDiscussionConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):

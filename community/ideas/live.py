@@ -40,20 +40,6 @@ def idea_discussion_is_live(*, idea_id: int) -> bool:
     ).exists()
 
 
-def socket_language(query_string: bytes) -> str:
-    """The site language a socket asked for (`?lang=fr`), the default otherwise.
-
-    The page says its own language in the socket's address, so a comment reaches
-    a French page rendered in French whatever the browser's own settings.
-    """
-    codes = {code for code, _name in settings.LANGUAGES}
-    for pair in query_string.decode("latin-1").split("&"):
-        key, _sep, value = pair.partition("=")
-        if key == "lang" and value in codes:
-            return value
-    return settings.LANGUAGE_CODE
-
-
 def comment_html(comment: IdeaComment) -> dict[str, str]:
     """The comment as the idea page shows it, in every language of the site."""
     rendered = {}

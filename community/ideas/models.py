@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -28,6 +27,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 
 from community.moderation.models import ModeratedContent, ModerationAction
+from comptoir.slugs import url_slug
 from comptoir.uploads import private_media_storage
 
 BASIS_POINTS = 10_000
@@ -308,7 +308,7 @@ class Idea(index.Indexed, ClusterableModel, ModeratedContent):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:60] or "idea"
+        return url_slug(self.title, max_length=60, default="idea")
 
     @property
     def is_public(self) -> bool:

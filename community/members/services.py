@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from comptoir.page_cache import MEMBER_PROFILES, page_cache_invalidate
+from comptoir.slugs import url_slug
 from comptoir.uploads import image_upload_clean
 
 from .models import User
@@ -90,7 +90,7 @@ def member_slug_make(*, display_name: str, member: User | None = None) -> str:
 
     Unique: "marie-dupont", then "marie-dupont-2", "marie-dupont-3"…
     """
-    base = slugify(display_name)[:50] or "member"
+    base = url_slug(display_name, max_length=50, default="member")
     others = User.objects.all()
     if member is not None and member.pk:
         others = others.exclude(pk=member.pk)

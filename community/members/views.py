@@ -13,6 +13,7 @@ from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from . import data_requests, selectors
 from .forms import ErasureForm, ProfileForm
 from .member_data import member_data_erase_summary
+from .profile_sections import profile_sections
 from .trust import member_trust_progress
 
 FAREWELL_SESSION_KEY = "members_erasure_farewell"
@@ -50,7 +51,11 @@ def profile_detail(request, slug):
     member = selectors.member_public_get(slug=slug)
     if member is None:
         raise Http404(_("No member has this profile address."))
-    return render(request, "members/user.html", {"member": member})
+    return render(
+        request,
+        "members/user.html",
+        {"member": member, "sections": profile_sections(request, member)},
+    )
 
 
 @login_required

@@ -40,9 +40,14 @@ def report(request, content_type_id: int, object_id: int):
     report button on content pages posts here directly.
     """
     content = _published_or_404(content_type_id, object_id)
+    moderated_type = moderated_type_of(content)
+    # A type whose items only some members see (a private conversation's
+    # messages) may say who can report them; to anyone else nothing is here.
+    reportable_by = getattr(moderated_type, "reportable_by", None)
+    if reportable_by is not None and not reportable_by(request.user, content):
+        raise Http404(_("There is nothing to report at this address."))
     get_url = getattr(content, "get_absolute_url", None)
     back = next_url(request, default=get_url() if get_url else "/")
-    moderated_type = moderated_type_of(content)
     if request.method == "POST":
         form = ReportForm(request.POST, moderated_type=moderated_type)
         if form.is_valid():

@@ -39,6 +39,13 @@ class Store(index.Indexed, models.Model):
             "these days only."
         ),
     )
+    # Where the store is, for "nearest store" sorts; blank until the retailer sets it.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("store staff"),

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from comptoir.page_cache import page_cache_invalidate
+from comptoir.slugs import url_slug
 
 from .cached_pages import PRODUCTS, STOCK, product_tag, store_tag
 from .live import product_stock_broadcast
@@ -13,7 +14,7 @@ from .selectors import product_stock
 
 
 def _unique_slug(name: str, sku: str) -> str:
-    base = slugify(name)[:180] or "product"
+    base = url_slug(name, max_length=180, default="product")
     slug = base
     if Product.objects.filter(slug=slug).exclude(sku=sku).exists():
         slug = f"{base}-{slugify(sku)}"[:220]

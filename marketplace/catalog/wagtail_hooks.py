@@ -91,6 +91,7 @@ class StoreViewSet(SnippetViewSet):
             [
                 FieldPanel("address"),
                 FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
             ],
             heading=_("Address"),
         ),

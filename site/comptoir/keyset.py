@@ -115,13 +115,17 @@ class Keyset:
             Q(**{f"{self.key}__{gt}": key}) | Q(**{f"{self.tie}__{gt}": tie})
         )
 
-    def page(self, queryset: QuerySet, params, *, per_page: int) -> KeysetPage:
+    def page(
+        self, queryset: QuerySet, params, *, per_page: int, count: int | None = None
+    ) -> KeysetPage:
         """The page `params` (a QueryDict: after, before, page) asks for.
 
         Two queries whatever the depth: the count, then at most `per_page` + 1 rows.
+        `count`: the number of rows when the caller keeps it (a counter column), so
+        a long list is not counted on every page; one query then.
         """
         ordered = queryset.order_by(*self.ordering)
-        count = ordered.count()
+        count = ordered.count() if count is None else max(count, 0)
         after, before = params.get("after", ""), params.get("before", "")
         number = params.get("page", "")
         fell_back = False

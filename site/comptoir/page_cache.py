@@ -105,16 +105,28 @@ class CachedPage:
     `ResolverMatch` or the Wagtail page being served; it runs only when the page is
     built, so it may read the database. `query_params` are the query-string keys
     the page reads: a request with any other one is not cached.
+
+    A page that counts its visits (a forum topic's views) says what to count when
+    it is built, `hit_data(request, match)` (a small value stored with the page),
+    and `on_hit(request, data)` runs on each answer from the cache with it, so a
+    visitor served from the cache counts as one served by the view. Only for pages
+    named by `url_name`; a failing `on_hit` is logged, never shown.
     """
 
     url_name: str = ""
     page_type: type | None = None
     tags: Callable[[HttpRequest, Any], Iterable[str]] | None = None
     query_params: frozenset[str] = field(default_factory=frozenset)
+    hit_data: Callable[[HttpRequest, Any], Any] | None = None
+    on_hit: Callable[[HttpRequest, Any], None] | None = None
 
     def __post_init__(self):
         if bool(self.url_name) == (self.page_type is not None):
             raise ValueError("A CachedPage names a url_name or a page_type, not both.")
+        if (self.hit_data is None) != (self.on_hit is None) or (
+            self.on_hit is not None and not self.url_name
+        ):
+            raise ValueError("hit_data and on_hit go together, on a url_name page.")
         object.__setattr__(self, "query_params", frozenset(self.query_params))
 
 
@@ -311,6 +323,24 @@ def page_cache_invalidate(*tags: str, using: str | None = None) -> None:
     transaction.on_commit(batch.send, using=using, robust=True)
 
 
+def page_cache_tags_version(*tags: str) -> str | None:
+    """The current tokens of `tags` (and of the whole page cache), as one string:
+    an app's own cached values keyed by it (a product page panel's figures) are
+    forgotten by the same `page_cache_invalidate` as the pages. Read it before
+    what it keys, as a page is; None while the cache does not answer."""
+    if not _cache_answers():
+        return None
+    keys = [_tag_key(tag) for tag in (*tags, ALL)]
+    tokens = cache.get_many(keys)
+    for key in set(keys) - set(tokens):
+        cache.add(key, secrets.token_hex(8), timeout=None)
+    if len(tokens) != len(keys):
+        tokens = cache.get_many(keys)
+    if len(tokens) != len(keys) or not _cache_answers():
+        return None
+    return ":".join(str(tokens[key]) for key in keys)
+
+
 def page_cache_clear() -> None:
     """Forget every cached page (after a deployment that changes templates…)."""
     page_cache_invalidate(ALL)
@@ -362,11 +392,12 @@ class _Lookup:
         for header, value in entry["headers"]:
             response[header] = value
         response[STATUS_HEADER] = "hit"
+        _hits_tell(request, entry.get("hits", ()))
         return get_conditional_response(
             request, etag=response.get("ETag"), response=response
         )
 
-    def store(self, response: HttpResponse, tags: set[str]) -> None:
+    def store(self, response: HttpResponse, tags: set[str], hits=()) -> None:
         if not self.usable or not _cache_answers():
             return
         tag_keys = [_tag_key(tag) for tag in tags | {ALL}]
@@ -389,10 +420,37 @@ class _Lookup:
                 if header != STATUS_HEADER
             ],
             "content": response.content,
+            "hits": list(hits),
         }
         cache.set(self.key, entry, settings.PAGE_CACHE_SECONDS)
         if cache.get(_GENERATION_KEY) != self.generation:
             cache.delete(self.key)
+
+
+def _hits_data(request: HttpRequest, pages: list[CachedPage]) -> list:
+    """What the pages that count their visits keep with a stored copy."""
+    match = getattr(request, "resolver_match", None)
+    return [
+        [page.url_name, index, page.hit_data(request, match)]
+        for index, page in enumerate(pages)
+        if page.hit_data is not None and match is not None
+    ]
+
+
+def _hits_tell(request: HttpRequest, hits) -> None:
+    for url_name, index, data in hits:
+        pages = cached_pages().by_url_name.get(url_name, [])
+        if index >= len(pages) or pages[index].on_hit is None:
+            continue
+        try:
+            pages[index].on_hit(request, data)
+        except Exception as error:  # noqa: BLE001 - a count must never fail a page
+            logger.warning(
+                "Counting a cached visit of %s failed (%s: %s).",
+                url_name,
+                type(error).__name__,
+                error,
+            )
 
 
 def _anonymous_request(request: HttpRequest) -> bool:
@@ -514,6 +572,6 @@ class PageCacheMiddleware:
             return response
         content = response.content
         response["ETag"] = f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
-        lookup.store(response, tags)
+        lookup.store(response, tags, _hits_data(request, pages))
         response[STATUS_HEADER] = "miss"
         return response

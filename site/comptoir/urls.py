@@ -22,6 +22,7 @@ from editorial import urls as editorial_urls
 from editorial.sitemaps import sitemap
 from marketplace.catalog import urls as catalog_urls
 from marketplace.integrations.api import api
+from marketplace.resale import urls as resale_urls
 from marketplace.reservations import urls as reservations_urls
 from rewards import urls as rewards_urls
 
@@ -57,6 +58,7 @@ urlpatterns = [
     path("", include(forum_urls)),
     path("", include(notifications_urls)),
     path("", include(reservations_urls)),
+    path("", include(resale_urls)),
     path("", include(catalog_urls)),
 ]
 

@@ -11,12 +11,28 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.html import escape
+from modelsearch.backends import get_search_backend
 
+from community.forum.models import (
+    ForumCategory,
+    ForumSettings,
+    Post,
+    PostLike,
+    PostMention,
+    Topic,
+    TopicAction,
+    TopicRead,
+    Watch,
+    WhoMayStart,
+)
+from community.forum.services import ForumRefused, post_reply
 from community.ideas.lifecycle import ALLOWED_MOVES, ideas_refresh
 from community.ideas.models import (
     BASIS_POINTS,
@@ -49,6 +65,7 @@ from marketplace.reservations.models import (
 from marketplace.reservations.selectors import free_units, pickup_code_display
 from marketplace.reservations.services import reservations_refresh
 from marketplace.sales.models import SaleEvent
+from marketplace.sales.selectors import sale_events_of_customer
 from rewards.models import Entry, LedgerTransaction, ProductOriginator
 
 pytestmark = pytest.mark.django_db
@@ -773,3 +790,376 @@ def test_article_pictures_carry_no_words_under_the_shape():
     bottom = ImageStat.Stat(image.convert("RGB").crop((0, 450, 800, 600)))
     # no white caption band: the bottom is the picture's own colours
     assert max(bottom.mean) < 200
+
+
+# --- The forum ---------------------------------------------------------------------
+
+
+def _published_topics():
+    return Topic.objects.filter(status=ModerationStatus.PUBLISHED)
+
+
+def test_demo_forum_has_five_categories_and_about_eighty_topics(demo_output):
+    # Then the garden and DIY chain's five categories hold about eighty topics
+    categories = {c.slug: c for c in ForumCategory.objects.all()}
+    assert set(categories) == {
+        "jardinage",
+        "potager",
+        "outillage",
+        "bricolage",
+        "actualites",
+    }
+    assert all(c.description and c.colour.startswith("#") for c in categories.values())
+    assert _published_topics().count() >= 75
+    # each category's kept counts match its rows
+    for category in categories.values():
+        topics = _published_topics().filter(category=category)
+        assert category.topic_count == topics.count() > 0
+        posts = Post.objects.filter(topic__in=topics, status=ModerationStatus.PUBLISHED)
+        assert category.post_count == posts.count()
+    # only the staff start topics in the shop's news
+    news = categories["actualites"]
+    assert news.who_may_start == WhoMayStart.STAFF
+    assert all(topic.author.is_staff for topic in news.topics.all())
+    assert re.search(r"^Forum\s+80/80", demo_output, re.M)
+
+
+def test_demo_forum_pins_the_rules_and_closes_the_seed_swap(demo_output):
+    pinned = _published_topics().get(is_pinned=True)
+    assert pinned.title.startswith("Bienvenue")
+    closed = _published_topics().get(is_closed=True)
+    assert TopicAction.objects.filter(
+        topic=closed, kind=TopicAction.Kind.CLOSED, by__is_staff=True
+    ).exists()
+    # When a member (not a moderator) tries to reply to it, they are told why
+    member = get_user_model().objects.get(email="jules.moreau@exemple.fr")
+    with pytest.raises(ForumRefused, match="closed|fermé"):
+        post_reply(author=member, topic=closed, body="Encore une graine ?")
+    assert not closed.posts.filter(author=member, body__contains="Encore").exists()
+
+
+def test_demo_product_questions_are_answered_by_verified_owners(demo_output):
+    questions = _published_topics().filter(product__isnull=False)
+    assert questions.count() >= 12
+    answered = questions.filter(accepted_post__isnull=False).select_related(
+        "accepted_post__author", "product"
+    )
+    assert answered.count() >= 12
+    for topic in answered:
+        answer = topic.accepted_post
+        # the answer carries the badge, and its author really bought the product
+        assert answer.by_verified_owner and answer.number > 1
+        assert answer.author != topic.author
+        assert (
+            sale_events_of_customer(member=answer.author)
+            .filter(product=topic.product, kind=SaleEvent.Kind.SALE)
+            .exists()
+        )
+        # the asker marked it
+        assert TopicAction.objects.filter(
+            topic=topic, kind=TopicAction.Kind.ACCEPTED, by=topic.author
+        ).exists()
+
+
+def test_demo_product_page_and_search_show_forum_topics(demo_output, client):
+    question = (
+        _published_topics()
+        .filter(product__isnull=False, accepted_post__isnull=False)
+        .select_related("product")
+        .first()
+    )
+    page = client.get(question.product.get_absolute_url()).content.decode()
+    assert escape(question.title) in page
+    # topics are in the search index (demo/search.py indexes them in one pass)
+    indexed = get_search_backend().search("rosiers grimpants", _published_topics())
+    assert "Quand tailler mes rosiers grimpants ?" in [t.title for t in indexed]
+    # a reply's words find its topic in the site search
+    found = client.get("/search/", {"q": "palisse"}).content.decode()
+    assert escape("Quand tailler mes rosiers grimpants ?") in found
+    for url in ["/forum/", "/forum/c/potager/", question.get_absolute_url()]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_demo_forum_has_a_topic_long_enough_to_page_through(demo_output, client):
+    per_page = ForumSettings.load().posts_per_page
+    long = _published_topics().order_by("-last_number").first()
+    assert long.post_count > 3 * per_page
+    # Its last page answers with its last post
+    last_page = -(-long.last_number // per_page)
+    page = client.get(long.get_absolute_url(), {"page": last_page})
+    assert page.status_code == 200
+    assert f'id="post-{long.last_number}"' in page.content.decode()
+    # Its replies are written from varied parts, not one line repeated
+    bodies = list(long.posts.values_list("body", flat=True))
+    assert len(set(bodies)) >= 0.95 * len(bodies)
+    assert len({body.split(" ", 2)[1] for body in bodies}) >= 5
+    assert len({author for author in long.posts.values_list("author", flat=True)}) >= 8
+
+
+def test_demo_forum_timeline_holds_together(demo_output):
+    # Every post was published when written, and a topic's posts follow each other
+    posts = Post.objects.filter(status=ModerationStatus.PUBLISHED)
+    assert not posts.exclude(published_at=models.F("created_at")).exists()
+    last = {}
+    for post in posts.order_by("topic_id", "number"):
+        if post.topic_id in last:
+            assert post.created_at > last[post.topic_id], post
+        last[post.topic_id] = post.created_at
+        assert post.created_at >= post.author.date_joined or post.author.is_staff
+    # today's posts of newer members wait for a moderator, after all the others
+    waiting = Post.objects.filter(status=ModerationStatus.PENDING)
+    assert waiting.count() >= 2
+    assert all(post.author.trust_level < 2 for post in waiting)
+    queued = QueueEntry.objects.filter(closed_at=None, content_type__app_label="forum")
+    assert queued.count() >= 2
+    newest = posts.aggregate(top=Max("created_at"))["top"]
+    assert all(post.created_at > newest for post in waiting)
+
+
+def test_demo_forum_likes_respect_the_rules(demo_output):
+    likes = PostLike.objects.select_related("post", "member")
+    assert likes.count() >= 300
+    assert not likes.filter(post__author=models.F("member")).exists()
+    limit = ForumSettings.load().likes_per_day_new
+    by_member: dict[int, list] = {}
+    for like in likes:
+        by_member.setdefault(like.member_id, []).append(like.created_at)
+    for moments in by_member.values():
+        moments.sort()
+        for index, moment in enumerate(moments):
+            within = [m for m in moments[index:] if m - moment < dt.timedelta(days=1)]
+            assert len(within) <= limit
+    # the kept counts match the rows
+    assert all(
+        post.like_count == post.likes.count()
+        for post in Post.objects.filter(like_count__gt=0)[:50]
+    )
+
+
+def test_demo_forum_mentions_notify_the_members_named(demo_output):
+    mentions = PostMention.objects.select_related("post", "member")
+    assert mentions.count() >= 10
+    for mention in mentions:
+        assert f"@{mention.member.slug}" in mention.post.body
+    notified = Notification.objects.filter(kind="forum_mention")
+    assert notified.count() == mentions.count()
+    assert notified.filter(title__contains="vous a mentionné").exists()
+    # the older ones were read, the latest wait in the header
+    assert notified.filter(read_at=None).count() < notified.count()
+
+
+def test_the_demo_member_follows_the_forum(demo_output, client):
+    member = get_user_model().objects.get(email="camille.martin@exemple.fr")
+    assert Watch.objects.filter(member=member, category__slug="potager").exists()
+    assert Watch.objects.filter(member=member, topic__isnull=False).count() >= 5
+    assert TopicRead.objects.filter(member=member).count() >= 40
+    # When she opens a category, some topics are marked new to her
+    client.force_login(member)
+    page = client.get("/forum/c/potager/").content.decode()
+    assert "forum-new" in page
+
+
+# --- Second-hand (comptoir/demo/resale.py): listings, hand-offs, money, DAC7 ------
+
+
+def _resale():
+    """The resale models, imported here: the app is younger than this file."""
+    from marketplace.resale import models as resale_models
+
+    return resale_models
+
+
+def test_demo_has_about_sixty_listings_in_every_state(demo_output):
+    resale = _resale()
+    listings = resale.Listing.objects.all()
+    assert listings.count() >= 55
+    states = set(listings.values_list("state", flat=True))
+    assert states == set(resale.ListingState.values)
+    assert re.search(r"^Second-hand\s+(\d+)/\1", demo_output, re.M)
+    # across the demo stores
+    stores = Store.objects.filter(resale_listings__isnull=False).distinct()
+    assert stores.count() >= 6
+    # every state change was an allowed one, and the history ends in the state
+    for listing in listings.prefetch_related("history"):
+        history = list(listing.history.all())
+        for change in history:
+            assert (change.from_state, change.to_state) in resale.ALLOWED_MOVES
+        if history:
+            assert history[-1].to_state == listing.state, listing
+    # refused ones name the prohibited thing, pending ones wait in the queue
+    for listing in listings.filter(state=resale.ListingState.REJECTED):
+        assert listing.refusal_reasons, listing
+        assert set(listing.refusal_reasons) <= {
+            "counterfeit",
+            "hazardous",
+            "recalled",
+            "weapon",
+        }
+    pending = listings.filter(state=resale.ListingState.PENDING)
+    assert pending.exists()
+    waiting = QueueEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(resale.Listing),
+        object_id__in=pending.values("pk"),
+        closed_at__isnull=True,
+    )
+    assert waiting.count() == pending.count()
+
+
+def test_demo_listing_pages_show_photos_and_the_verified_owner(demo_output, client):
+    resale = _resale()
+    verified = resale.Listing.objects.filter(
+        purchase__isnull=False, state=resale.ListingState.PUBLISHED
+    ).select_related("purchase", "seller")
+    assert verified.count() >= 3
+    for listing in verified:
+        assert listing.purchase.member_id == listing.seller_id
+        assert listing.purchase.product_id == listing.product_id
+        assert listing.purchase.kind == SaleEvent.Kind.SALE
+        assert listing.purchase.occurred_at < listing.created_at
+    photos = Counter(resale.ListingPhoto.objects.values_list("listing_id", flat=True))
+    assert set(photos.values()) <= {1, 2, 3}
+    assert sum(1 for n in photos.values() if n > 1) >= 5
+    assert len(photos) == resale.Listing.objects.count()
+    listing = verified.first()
+    page = client.get(listing.get_absolute_url())
+    assert page.status_code == 200
+    assert escape(listing.title) in page.content.decode()
+    assert "verified-owner" in page.content.decode()
+    listed = client.get("/resale/")
+    assert listed.status_code == 200
+    assert escape(listing.title) in listed.content.decode()
+
+
+def test_a_demo_hand_off_is_due_today_at_lyon_part_dieu(demo_output, client):
+    resale = _resale()
+    today = timezone.localdate()
+    handoff = resale.Handoff.objects.select_related("listing", "buyer").get(
+        status=resale.HandoffStatus.RESERVED, day=today, store__code="lyon-part-dieu"
+    )
+    assert handoff.listing.state == resale.ListingState.RESERVED
+    assert handoff.offer is not None  # an accepted offer, at its amount
+    assert handoff.offer.status == resale.OfferStatus.ACCEPTED
+    assert handoff.price_cents == handoff.offer.amount_cents
+    assert handoff.lapses_at > timezone.now()
+    assert handoff.buyer.email == "camille.martin@exemple.fr"
+    # The Lyon desk shows it today.
+    email = next(email for email, _name, code in STAFF if code == "lyon-part-dieu")
+    client.force_login(get_user_model().objects.get(email=email))
+    desk = client.get("/admin/desk/lyon-part-dieu/")
+    assert desk.status_code == 200
+    assert escape(handoff.listing.title) in desk.content.decode()
+
+
+def test_demo_offers_and_conversations_hold_together(demo_output):
+    resale = _resale()
+    statuses = set(resale.Offer.objects.values_list("status", flat=True))
+    assert {"open", "countered", "declined", "accepted"} <= statuses
+    for offer in resale.Offer.objects.select_related("listing"):
+        assert offer.amount_cents < offer.listing.price_cents
+    conversations = resale.Conversation.objects.annotate(n=Count("messages"))
+    assert conversations.filter(n__gte=3, n__lte=8).count() >= 4
+    masked = resale.Message.objects.filter(masked=True).select_related("sender")
+    assert masked.exists()
+    for message in masked:
+        assert message.sender.trust_level < 2
+        assert "06 12" not in message.body and "•••" in message.body
+    # The demo member sells something with an open offer and a conversation.
+    camille = get_user_model().objects.get(email="camille.martin@exemple.fr")
+    mine = resale.Listing.objects.filter(
+        seller=camille, state=resale.ListingState.PUBLISHED
+    )
+    assert mine.filter(offers__status=resale.OfferStatus.OPEN).exists()
+    assert mine.filter(conversations__isnull=False).exists()
+
+
+def test_demo_sales_are_rated_and_paid_through_the_ledger(demo_output):
+    resale = _resale()
+    sold = resale.Listing.objects.filter(state=resale.ListingState.SOLD)
+    assert sold.count() >= 10
+    for listing in sold:
+        handoff = listing.handoffs.get(status=resale.HandoffStatus.HANDED_OVER)
+        assert handoff.paid_cents == handoff.price_cents == listing.sold_price_cents
+        assert handoff.confirmed_by.staffed_stores.filter(pk=handoff.store_id)
+        txn = LedgerTransaction.objects.get(idempotency_key=handoff.ledger_key)
+        entries = Entry.objects.filter(transaction=txn)
+        assert entries.aggregate(total=models.Sum("amount_cents"))["total"] == 0
+        assert entries.filter(account__member=handoff.seller).exists()
+    # One seller took store credit: a voucher, with the bonus.
+    credit = resale.Handoff.objects.get(payout=resale.Payout.STORE_CREDIT)
+    assert LedgerTransaction.objects.get(idempotency_key=credit.ledger_key).kind == (
+        "resale_credit"
+    )
+    # Both sides rated most sales, published together; a lone rating waits
+    # (double-blind) only while its window is open.
+    ratings = resale.Rating.objects.select_related("handoff")
+    both = resale.Handoff.objects.annotate(n=Count("ratings")).filter(n=2)
+    assert both.count() >= 10
+    assert not ratings.filter(handoff__in=both, published_at=None).exists()
+    for rating in ratings.filter(published_at=None):
+        assert rating.handoff.rating_closes_at > timezone.now()
+        assert rating.handoff.ratings.count() == 1
+
+
+def test_demo_buy_backs_one_waiting_one_credited(demo_output):
+    resale = _resale()
+    waiting = resale.Buyback.objects.get(status=resale.BuybackStatus.ACCEPTED)
+    assert waiting.listing.state == resale.ListingState.WITHDRAWN
+    credited = resale.Buyback.objects.get(status=resale.BuybackStatus.CREDITED)
+    assert credited.inspected_condition != credited.declared_condition
+    assert credited.inspection_reason
+    assert 0 < credited.credited_cents <= credited.offered_cents
+    txn = LedgerTransaction.objects.get(idempotency_key=credited.ledger_key)
+    assert (
+        Entry.objects.filter(transaction=txn).aggregate(
+            total=models.Sum("amount_cents")
+        )["total"]
+        == 0
+    )
+
+
+def test_demo_has_a_dac7_seller_past_the_threshold_and_one_nearing_it(demo_output):
+    from marketplace.resale import dac7
+
+    resale = _resale()
+    year = timezone.localdate().year
+    figures = dac7.sellers_year(year=year)
+    rules = resale.ResaleSettings.load()
+    reportable = [f for f in figures if f.reportable]
+    assert len(reportable) == 1
+    assert reportable[0].sales >= rules.dac7_sales
+    near = [f for f in figures if f.warned and not f.reportable]
+    assert any(25 <= f.sales < rules.dac7_sales for f in near)
+    seller = get_user_model().objects.get(pk=reportable[0].member_id)
+    # No tax details given: the payout is refused with the reason.
+    assert dac7.tax_details_missing(seller, year=year)
+    refusal = dac7.payout_refusal(seller)
+    assert refusal and "DAC7" in refusal
+    assert seller.email in dac7.report_csv(year=year)
+    assert (
+        Entry.objects.filter(
+            account__member=seller, account__kind="available"
+        ).aggregate(total=models.Sum("amount_cents"))["total"]
+        >= 1000
+    )
+    from rewards.services import payout_request
+
+    with pytest.raises(ValidationError, match="DAC7"), transaction.atomic():
+        payout_request(
+            member=seller, method="voucher", amount_cents=1000, request_key="dac7"
+        )
+    # Sold five times second-hand: the product's residual value is known.
+    assert (
+        resale.Listing.objects.filter(
+            state=resale.ListingState.SOLD, product__sku="ARR-00027"
+        ).count()
+        >= 5
+    )
+
+
+def test_the_resale_daily_pass_finds_nothing_to_lapse_or_expire(demo_output):
+    from marketplace.resale.services import resale_refresh
+
+    with transaction.atomic():
+        counts = resale_refresh()
+        transaction.set_rollback(True)
+    assert counts["lapsed"] == 0 and counts["expired"] == 0

@@ -28,10 +28,12 @@ def test_the_member_menu_lists_what_the_apps_registered_in_order_then_log_out():
 
     links = re.findall(r'<li><a href="([^"]+)">', menu)
     assert links == [item.url for item in member_menu_items()]
-    assert links[:5] == [
+    assert links[:7] == [
         "/me/",
         "/me/reviews/",
         "/me/ideas/",
+        "/me/purchases/",
+        "/me/listings/",
         "/me/reservations/",
         "/me/wallet/",
     ]

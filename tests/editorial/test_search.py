@@ -125,4 +125,5 @@ def test_an_unknown_section_falls_back_to_all(client, catalogue):
         "stores",
         "reviews",
         "forum",
+        "resale",
     }

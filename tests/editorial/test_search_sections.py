@@ -62,6 +62,7 @@ def test_a_registered_section_shows_its_results_in_its_order(client, bargains):
         "stores",
         "reviews",
         "forum",
+        "resale",
     ]
     assert (
         html.index('id="results-products"')

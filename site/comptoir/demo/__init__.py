@@ -10,10 +10,12 @@ from django.db import transaction
 from comptoir.progress import Progress
 
 from .articles import articles_build, home_build
+from .forum import forum_build
 from .ideas import ideas_build
 from .members import ADMIN_EMAIL, admin_build, members_build
 from .moderation import moderation_build
 from .products import products_build, stock_build
+from .resale import resale_build
 from .reservations import reservations_build
 from .reviews import reviews_build
 from .rewards import rewards_build
@@ -50,5 +52,9 @@ def demo_load(*, progress: Progress, sales: int = DEFAULT_SALES) -> bool:
         ideas_build(progress=progress)
         rewards_build(progress=progress)
         reservations_build(progress=progress)
+        # After the sales (verified owners), trust levels and reviews (staff).
+        forum_build(progress=progress)
+        # After the reservations (the desks' staff) and the rewards (wallets).
+        resale_build(progress=progress)
         admin_build(progress=progress)
     return True

@@ -1,5 +1,7 @@
 """The retailer's stores: eight real-sounding French shops."""
 
+from decimal import Decimal
+
 from comptoir.progress import Progress
 from marketplace.catalog.models import Store
 
@@ -9,6 +11,8 @@ _WEEKDAYS_SUNDAY = "Lundi – samedi : 9h – 19h30\nDimanche : 9h30 – 13h"
 STORES = [
     {
         "code": "lyon-part-dieu",
+        "latitude": Decimal("45.76060"),
+        "longitude": Decimal("4.85900"),
         "name": "Lyon Part-Dieu",
         "address": "17 rue du Docteur Bouchut",
         "postcode": "69003",
@@ -18,6 +22,8 @@ STORES = [
     },
     {
         "code": "bordeaux-merignac",
+        "latitude": Decimal("44.83860"),
+        "longitude": Decimal("-0.64360"),
         "name": "Bordeaux Mérignac",
         "address": "Avenue de la Somme, zone commerciale Mérignac Soleil",
         "postcode": "33700",
@@ -27,6 +33,8 @@ STORES = [
     },
     {
         "code": "lille-centre",
+        "latitude": Decimal("50.63660"),
+        "longitude": Decimal("3.06350"),
         "name": "Lille Centre",
         "address": "42 rue Esquermoise",
         "postcode": "59800",
@@ -37,6 +45,8 @@ STORES = [
     },
     {
         "code": "nantes-atlantis",
+        "latitude": Decimal("47.22570"),
+        "longitude": Decimal("-1.63180"),
         "name": "Nantes Atlantis",
         "address": "Boulevard Salvador Allende, centre commercial Atlantis",
         "postcode": "44800",
@@ -46,6 +56,8 @@ STORES = [
     },
     {
         "code": "toulouse-blagnac",
+        "latitude": Decimal("43.64500"),
+        "longitude": Decimal("1.37620"),
         "name": "Toulouse Blagnac",
         "address": "2 allée Émile Zola",
         "postcode": "31700",
@@ -55,6 +67,8 @@ STORES = [
     },
     {
         "code": "marseille-valentine",
+        "latitude": Decimal("43.29550"),
+        "longitude": Decimal("5.48200"),
         "name": "Marseille La Valentine",
         "address": "Route de la Sablière, ZAC de la Valentine",
         "postcode": "13011",
@@ -64,6 +78,8 @@ STORES = [
     },
     {
         "code": "strasbourg-etoile",
+        "latitude": Decimal("48.57340"),
+        "longitude": Decimal("7.75210"),
         "name": "Strasbourg Étoile",
         "address": "1 place de l'Étoile",
         "postcode": "67100",
@@ -74,6 +90,8 @@ STORES = [
     },
     {
         "code": "rennes-cesson",
+        "latitude": Decimal("48.12250"),
+        "longitude": Decimal("-1.60350"),
         "name": "Rennes Cesson",
         "address": "Rue de la Rigourdière",
         "postcode": "35510",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "marketplace.sales",
     "marketplace.integrations",
     "marketplace.reservations",
+    "marketplace.resale",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

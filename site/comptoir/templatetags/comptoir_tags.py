@@ -46,6 +46,15 @@ def markdown(text):
     return markdown_to_safe_html(text or "")
 
 
+@register.filter
+def markdown_by(text, author):
+    """{{ post.body|markdown_by:post.author }}: as `markdown`, with the links of a
+    trusted author (trust level 3 and above, read now) without "nofollow"."""
+    from comptoir.markup import author_is_trusted, markdown_to_safe_html
+
+    return markdown_to_safe_html(text or "", trusted=author_is_trusted(author))
+
+
 @register.simple_tag
 def main_nav_items():
     """The main menu's links that apps registered (comptoir/navigation.py)."""

@@ -228,7 +228,7 @@ def test_a_topic_page_costs_the_same_queries_for_3_or_30_posts(
                 str(post.author.public_name), list(post.revisions.all())
         return len(captured.captured_queries)
 
-    assert queries_for(3) == queries_for(30) == 4
+    assert queries_for(3) == queries_for(30) == 5
 
 
 def test_reading_resumes_after_the_members_read_mark(ines, paul):

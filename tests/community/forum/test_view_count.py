@@ -79,3 +79,20 @@ def reader_client(replier):
     member_client = Client()
     member_client.force_login(replier)
     return member_client
+
+
+def test_visitors_served_from_the_page_cache_count_too(client, topic, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    first = visit(client, topic)
+    assert first["X-Page-Cache"] == "miss"
+
+    # a second visitor gets the stored page, and still counts once an hour
+    second = Client()
+    assert visit(second, topic, agent=SAFARI)["X-Page-Cache"] == "hit"
+    assert visit(second, topic, agent=SAFARI)["X-Page-Cache"] == "hit"
+    assert visit(Client(), topic, agent=GOOGLEBOT)["X-Page-Cache"] == "hit"
+    assert views(topic) == 2
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=61), tick=False):
+        visit(second, topic, agent=SAFARI)
+    assert views(topic) == 3

@@ -66,6 +66,15 @@ SHOTS = [
     Shot("store", "A store", "{store}"),
     Shot("ideas", "Product ideas", "/ideas/"),
     Shot("idea", "An idea", "{idea}"),
+    Shot("forum", "Forum", "/forum/"),
+    Shot("forum-category", "A forum category", "/forum/c/potager/"),
+    Shot("forum-topic", "A long forum topic, first of its pages", "{forum_long}"),
+    Shot(
+        "forum-question",
+        "A product question and its accepted answer",
+        "{forum_question}",
+    ),
+    Shot("my-forum", "My forum (demo member)", "/me/forum/", "member"),
     Shot("my-reviews", "My reviews (demo member)", "/me/reviews/", "member"),
     Shot("wallet", "Wallet (demo member)", "/me/wallet/", "member"),
     Shot(
@@ -92,6 +101,16 @@ EXAMPLES = {
     "product": ("/products/", ".product-card:has(.card-rating) a[href^='/products/']"),
     "store": ("/stores/", "main a[href^='/stores/'][href$='/']"),
     "idea": ("/ideas/", ".idea-card-title a"),
+    # The demo's harvest thread (comptoir/demo/forum_data.py), by its slug.
+    "forum_long": (
+        "/forum/c/potager/",
+        ".forum-topic-title > "
+        "a[href$='-le-fil-des-recoltes-2026-vos-paniers-de-la-semaine/']",
+    ),
+    "forum_question": (
+        "/forum/c/jardinage/",
+        ".forum-topic:has(.badge-verified) .forum-topic-title > a[href^='/forum/t/']",
+    ),
 }
 
 # Lazy images below the fold would be blank in a full-page picture: load them all.
