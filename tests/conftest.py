@@ -33,6 +33,18 @@ def _clean_test_media():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's default language. A request in French leaves
+    French active in its thread (LocaleMiddleware activates, nothing deactivates),
+    and a service called after it would write French notification titles."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so rate limits never leak between tests.
 
