@@ -88,13 +88,6 @@ def held_kinds() -> list[str]:
     return [kind.kind for kind in ledger_kinds().values() if kind.held]
 
 
-def system_account_kinds() -> set[str]:
-    """Every programme account kind the registered kinds move money through."""
-    return {
-        account for kind in ledger_kinds().values() for account in kind.system_accounts
-    }
-
-
 @dataclass(frozen=True)
 class PayoutCheck:
     """Something a member must do before their next payout (a content app's rule:

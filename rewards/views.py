@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comptoir.form_errors import form_errors_add
+
 from . import selectors, services
 from .forms import JoinForm, PayoutForm
 from .models import Payout, Programme, ProgrammeMembership
@@ -112,11 +114,7 @@ def payout_create(request):
             messages.error(request, str(error))
             return redirect("rewards:wallet")
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            form_errors_add(form, error)
         else:
             if payout.method == Payout.Method.VOUCHER:
                 messages.success(request, _("Your voucher is ready."))

@@ -107,15 +107,6 @@ def sellers_year(*, year: int, reportable_only: bool = False) -> list[SellerYear
     return found
 
 
-def tax_details_missing(member, *, year: int | None = None) -> bool:
-    """A seller past the thresholds this year who has not given their details."""
-    figure = seller_year(member=member, year=year)
-    return (
-        figure.reportable
-        and not SellerTaxDetails.objects.filter(member_id=member.pk).exists()
-    )
-
-
 def payout_refusal(member) -> str | None:
     """For rewards' payout check: the sentence that stops a payout, or None."""
     figure = seller_year(member=member)

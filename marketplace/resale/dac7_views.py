@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from comptoir.form_errors import form_errors_add
 from comptoir.permissions import admin_permission_denied
 
 from . import dac7
@@ -61,9 +62,7 @@ def tax_details(request):
         try:
             dac7.tax_details_save(member=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Your tax details are saved."))
             return redirect("resale:tax_details")

@@ -165,19 +165,13 @@ def _render(request, template: str, title: str, context: dict, status: int = 200
 
 def _refusal_on(form, error: Exception) -> None:
     if isinstance(error, ValidationError):
-        form_errors_add(form, _renamed(error))
+        form_errors_add(form, error, renamed=AMOUNT_FIELD)
     else:
         form.add_error(None, str(error) or _("This is not allowed."))
 
 
-def _renamed(error: ValidationError) -> ValidationError:
-    # The service names the amount as the model does; the form as staff type it.
-    if not hasattr(error, "error_dict"):
-        return error
-    names = {"paid_cents": "paid"}
-    return ValidationError(
-        {names.get(field, field): errors for field, errors in error.error_dict.items()}
-    )
+# The service names the amount as the model does; the form as staff type it.
+AMOUNT_FIELD = {"paid_cents": "paid"}
 
 
 # --- A hand-off -------------------------------------------------------------------

@@ -83,14 +83,7 @@ FIELD_NAMES = {
 
 def _errors_add(form, error: ValidationError) -> None:
     """A service's refusal on the form, on the field it is about."""
-    if hasattr(error, "error_dict"):
-        error = ValidationError(
-            {
-                FIELD_NAMES.get(field, field): errors
-                for field, errors in error.error_dict.items()
-            }
-        )
-    form_errors_add(form, error)
+    form_errors_add(form, error, renamed=FIELD_NAMES)
 
 
 def _saved_message(listing) -> str:

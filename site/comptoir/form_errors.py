@@ -14,11 +14,15 @@ def refusal_words(error: Exception) -> str:
     return str(error) or _("This is not allowed.")
 
 
-def form_errors_add(form, error: ValidationError) -> None:
+def form_errors_add(form, error: ValidationError, renamed=None) -> None:
     """Put a service's ValidationError on `form`: by field where it names one of
-    the form's fields, on the whole form otherwise, so what was typed is kept."""
+    the form's fields, on the whole form otherwise, so what was typed is kept.
+    `renamed` maps a service's argument to the form field that sends it
+    ({"price_cents": "price"})."""
+    renamed = renamed or {}
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = renamed.get(field, field)
             target = field if field in form.fields else None
             for item in errors:
                 form.add_error(target, item)
