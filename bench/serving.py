@@ -1,15 +1,18 @@
 """Anonymous pages' rate under `make serve-prod`, against /healthz and one Daphne.
 
-    .venv/bin/python bench/serving.py                 # 400 requests a URL, ~1.5 min
-    .venv/bin/python bench/serving.py --requests 200 --output /tmp/r.md
+    .venv/bin/python bench/serving.py                 # 8 s a URL with wrk, ~2 min
+    .venv/bin/python bench/serving.py --seconds 4 --output /tmp/r.md
+    .venv/bin/python bench/serving.py --python --requests 400   # no wrk
 
 PostgreSQL and Redis (DATABASE_URL, REDIS_URL; skipped with a line when either is
 unset), the demo data in bench/load.py's database, set up by its helpers. First
 `manage.py serve_prod` (the Procfile: gunicorn workers, Daphne, the task worker),
 production settings: /healthz (a zero-query view through the whole middleware
 stack), an anonymous product page and an article page, each warmed up (the first
-request fills the full-page cache) then asked `--requests` times over 8 keep-alive
-connections, in interleaved rounds. Then one Daphne process the way `make run`
+request fills the full-page cache) then asked over 8 keep-alive connections in
+interleaved rounds: by wrk (Debian's `wrk` package, a C client that leaves the two
+cores to the servers) for `--seconds`, or without it by a Python client
+`--requests` times. Then one Daphne process the way `make run`
 serves (`comptoir.settings.dev`, DEBUG off, the same database and Redis) and the
 product page again. Goals (issue 11): each page at least 0.8 of /healthz's rate
 under serve-prod, and serve-prod at least 2.5x the single Daphne on the product page.
@@ -21,7 +24,10 @@ import argparse
 import http.client
 import json
 import os
+import re
+import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -45,6 +51,9 @@ WARMUP_REQUESTS = 40
 ROUNDS = 2
 PAGE_GOAL = 0.8
 DAPHNE_GOAL = 2.5
+# Debian's `wrk` package; without it the Python client below is used.
+WRK = shutil.which("wrk")
+SAMPLE = 20
 
 
 def log(message: str) -> None:
@@ -118,14 +127,69 @@ def measure(port: int, url: str, count: int, rate: Rate) -> None:
     rate.elapsed_s += time.perf_counter() - started
 
 
-def rates(port: int, urls: dict[str, str], count: int) -> dict[str, Rate]:
-    """Each URL warmed up, then ``count`` requests in ROUNDS interleaved rounds."""
+WRK_COUNTS = re.compile(
+    r"(?P<requests>\d+) requests in (?P<seconds>[\d.]+)(?P<unit>m?s)"
+)
+WRK_NOT_OK = re.compile(r"Non-2xx or 3xx responses: (?P<n>\d+)")
+WRK_SOCKET_ERRORS = re.compile(
+    r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
+)
+
+
+def measure_wrk(port: int, url: str, seconds: float, rate: Rate) -> None:
+    """``url`` for ``seconds`` over CONNECTIONS keep-alive connections from wrk.
+
+    wrk is a C client: on these shared cores it takes a small part of what a
+    Python client would, so the servers, not the client, set the rate. Which
+    share the page cache answered is sampled after, with SAMPLE requests.
+    """
+    output = subprocess.run(
+        [
+            WRK,
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "10s",
+            f"http://{HOST}:{port}{url}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    counts = WRK_COUNTS.search(output)
+    if counts is None:
+        raise RuntimeError(f"wrk's output is not understood:\n{output}")
+    elapsed = float(counts["seconds"]) / (1000 if counts["unit"] == "ms" else 1)
+    not_ok = WRK_NOT_OK.search(output)
+    errors = WRK_SOCKET_ERRORS.search(output)
+    bad = (int(not_ok["n"]) if not_ok else 0) + (
+        sum(int(n) for n in errors.groups()) if errors else 0
+    )
+    rate.ok += int(counts["requests"]) - (int(not_ok["n"]) if not_ok else 0)
+    rate.bad += bad
+    rate.elapsed_s += elapsed
+    sample = Rate()
+    measure(port, url, SAMPLE, sample)
+    for state, n in sample.cache.items():
+        rate.cache[state] = rate.cache.get(state, 0) + n
+
+
+def rates(
+    port: int, urls: dict[str, str], count: int, seconds: float | None
+) -> dict[str, Rate]:
+    """Each URL warmed up, then ROUNDS interleaved rounds: ``seconds`` each from
+    wrk when it is given, else ``count`` requests from the Python client."""
     for url in urls.values():
         measure(port, url, WARMUP_REQUESTS, Rate())
     result = {label: Rate() for label in urls}
     for _ in range(ROUNDS):
         for label, url in urls.items():
-            measure(port, url, count // ROUNDS, result[label])
+            if seconds:
+                measure_wrk(port, url, seconds / ROUNDS, result[label])
+            else:
+                measure(port, url, count // ROUNDS, result[label])
     return result
 
 
@@ -152,7 +216,9 @@ def section(
     urls: dict[str, str],
     *,
     how: str,
-    count: int,
+    count: str,
+    client: str,
+    sampled: str,
     workers: str,
     other: str,
     m: dict,
@@ -182,10 +248,11 @@ def section(
         f"set): the demo data on PostgreSQL and Redis, {how} with production "
         f"settings ({workers} gunicorn workers), then one Daphne process as `make run` "
         f"serves (`comptoir.settings.dev`, DEBUG off, the same database and Redis). "
-        f"Each URL warmed up ({WARMUP_REQUESTS} requests), then {count} requests over "
-        f"{CONNECTIONS} keep-alive connections in {ROUNDS} interleaved rounds; the "
-        'client runs on the same cores. "cached" is the share of answers the '
-        "full-page cache gave (`X-Page-Cache: hit`).",
+        f"Each URL warmed up ({WARMUP_REQUESTS} requests), then {count} over "
+        f"{CONNECTIONS} keep-alive connections in {ROUNDS} interleaved rounds; "
+        f"{client} on the same cores. "
+        '"cached" is the share of answers the full-page cache gave '
+        f"(`X-Page-Cache: hit`{sampled}).",
         "",
         "| server | URL | 200s | req/s | cached | ratio |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
@@ -234,7 +301,18 @@ def results_write(output: Path, text: str) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400, help="per URL and server")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=400,
+        help="per URL and server, with the Python client (no wrk, or --python)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=8.0, help="per URL and server, with wrk"
+    )
+    parser.add_argument(
+        "--python", action="store_true", help="use the Python client even with wrk"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.requests < ROUNDS * CONNECTIONS:
@@ -268,11 +346,19 @@ def main(argv: list[str] | None = None) -> int:
         "article page": facts["articles"][0],
     }
     workers = env.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1))
+    seconds = None if (args.python or not WRK) else args.seconds
+    if seconds:
+        count, client = f"{seconds:g} s of requests", "wrk (a C client, 1 thread)"
+        sampled = f", sampled by {SAMPLE} requests after each round"
+    else:
+        count, client = f"{args.requests} requests", "a Python client (no wrk)"
+        sampled = ""
+        log("wrk is not installed (apt-get install wrk): the Python client is used")
     other = OtherCpu()
     with Server(env, DATA_DIR / "serve-serving.log") as server:
         how = server.how
-        log(f"{how} on port {server.port}: {args.requests} requests a URL")
-        prod = rates(server.port, urls, args.requests)
+        log(f"{how} on port {server.port}: {count} a URL")
+        prod = rates(server.port, urls, args.requests, seconds)
     port = free_port()
     daphne_env = {
         **env,
@@ -288,14 +374,19 @@ def main(argv: list[str] | None = None) -> int:
     ) as daphne_server:
         log(f"one Daphne on port {port}: the product page")
         daphne = rates(
-            daphne_server.port, {"product page": urls["product page"]}, args.requests
+            daphne_server.port,
+            {"product page": urls["product page"]},
+            args.requests,
+            seconds,
         )["product page"]
     text = section(
         prod,
         daphne,
         urls,
         how=how,
-        count=args.requests,
+        count=count,
+        client=client,
+        sampled=sampled,
         workers=workers,
         other=other.share(),
         m=m,

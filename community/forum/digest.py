@@ -16,6 +16,11 @@ concurrent one, finds the row or fails to insert it and sends nothing. Nothing
 new, no e-mail and no row (a later run of the period may still send one).
 Members who turned off "Digests of what is new", inactive and erased accounts
 get nothing.
+
+`digests_send_later` (`manage.py forum_digest --background`) leaves the run to
+a background worker, `forum_digests_job`: asked for once per day and frequency,
+its progress shows in the admin's "Background tasks", and an attempt run again
+after a failure or a lost worker sends only the digests the earlier one did not.
 """
 
 from __future__ import annotations
@@ -31,13 +36,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from community.members.member_data import ERASED_EMAIL_DOMAIN
 from community.moderation.models import ModerationStatus
 from community.notifications.email_categories import EmailCategory
 from community.notifications.models import EmailPreference
 from community.notifications.services import member_email_send
+from comptoir.background import JobProgress, background_task
 from comptoir.site_address import site_url
 
 from .models import (
@@ -295,3 +301,36 @@ def digests_send(
             % counts
         )
     return counts
+
+
+@background_task(label=gettext_lazy("Forum digests"), attempts=2, lease_seconds=1800)
+def forum_digests_job(*, now: str, frequency: str | None = None) -> str:
+    """Send the digests due at `now` (ISO text) from a worker; `digest_send`
+    sends each member's digest once per period, so an attempt run again after a
+    failure or a lost worker sends only those the earlier attempt did not."""
+    counts = digests_send(
+        now=dt.datetime.fromisoformat(now), frequency=frequency, progress=JobProgress()
+    )
+    return "{sent} sent, {already} already sent, {nothing} with nothing new".format(
+        **counts
+    )
+
+
+def digests_send_later(*, now: dt.datetime, frequency: str | None = None):
+    """Ask a background worker to send the digests due at `now` (daily and weekly,
+    or only `frequency`'s); returns the job. Asking twice for one day (in the
+    site's time zone) and frequency starts one job, the first one asked for."""
+    if frequency is not None and frequency not in PERIOD_LENGTH:
+        raise ValueError(
+            f"A digest's frequency is {' or '.join(PERIOD_LENGTH)}, not {frequency!r}."
+        )
+    if timezone.is_naive(now):
+        raise ValueError("Give the moment of a digest run with its time zone.")
+    day = timezone.localdate(now).isoformat()
+    summary = f"{day} {frequency}" if frequency else day
+    return forum_digests_job.enqueue(
+        key=f"forum-digests-{day}-{frequency or 'all'}",
+        summary=summary,
+        now=now.isoformat(),
+        frequency=frequency,
+    )

@@ -149,6 +149,7 @@ class ProductQuestionsPanel(ProductPanel):
     # After the reviews (100): what buyers say, then what people ask.
     order = 150
     template_name = "forum/includes/product_questions.html"
+    shared = True  # The same for every viewer: kept under the page's tags.
 
     def get_context(self, request: HttpRequest, product) -> dict:
         return {"product_questions": product_questions_shown(product_id=product.pk)}

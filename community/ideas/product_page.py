@@ -20,6 +20,7 @@ class BornFromIdeaPanel(ProductPanel):
     # Above the reviews (100): where the product comes from, then what buyers say.
     order = 50
     template_name = "ideas/includes/product_born_from_idea.html"
+    shared = True  # The same for every viewer: kept under the page's tags.
 
     def get_context(self, request: HttpRequest, product) -> dict:
         # Two queries (the idea, its originators), whatever the product.

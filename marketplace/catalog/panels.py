@@ -10,18 +10,24 @@ figure to the product cards a `ProductAnnotator`, in its own `wagtail_hooks.py`:
 
 Both are small components in the manner of `wagtail/admin/ui/components.py`: a
 template and the context it needs, rendered by the catalog where it chooses.
+
+A panel that looks the same for every viewer says so (`shared = True`): members,
+who never get the page cache, then get its HTML from a fragment kept under the
+product page's tags (comptoir/fragments.py `fragment_by_tags`), and its context
+is read only when that fragment, or the page's JSON-LD, is built again.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template import Context
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from wagtail import hooks
+
+from comptoir.fragments import fragment_by_tags
 
 PRODUCT_PANEL_HOOK = "register_product_panel"
 PRODUCT_ANNOTATOR_HOOK = "register_product_annotator"
@@ -43,11 +49,24 @@ class ProductPanel:
     product)` reads what `template_name` shows; it runs in the view, so its queries
     must not grow with the rows it summarises. `json_ld(context)` returns keys
     merged into the page's schema.org Product (e.g. `aggregateRating`), or None.
+
+    `shared = True` says the panel's HTML is the same for every viewer and every
+    query string of the page: no member's name or links, no form with a CSRF
+    token, nothing read from `request` but its language and host. Its HTML is
+    then kept by the catalog under the product page's tags, so it is rendered
+    again only after one of them is invalidated; the app's services must call
+    `page_cache_invalidate` with `product_tag(id)` (or another tag the page
+    registers) whenever what the panel shows changes, as they do for the
+    visitors' cached page. `get_context` is then called only when the HTML or
+    the page's JSON-LD is built again. A panel with member parts stays unshared
+    and may keep its shared part itself (`fragment_by_tags` with
+    `catalog.cached_pages.product_page_tags`).
     """
 
     name: str = ""
     order: int = 100
     template_name: str = ""
+    shared: bool = False
 
     def get_context(self, request: HttpRequest, product) -> dict:
         """The panel's template context for one request and product; none by default."""
@@ -113,15 +132,37 @@ class ProductAnnotator:
 _ANNOTATOR_COLUMNS: dict[type, tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True)
 class ShownPanel:
-    """A panel with the context it read for one product page."""
+    """A panel of one product page, reading its context when first asked for it.
 
-    panel: ProductPanel
-    context: dict
+    A shared panel's HTML comes from the fragment kept under the page's tags
+    (`cache_tags`, None to build it every time): a fragment found costs the panel
+    no query at all.
+    """
+
+    def __init__(
+        self, *, panel: ProductPanel, request: HttpRequest, product, cache_tags
+    ):
+        self.panel = panel
+        self.request = request
+        self.product = product
+        self.cache_tags = cache_tags
+
+    @cached_property
+    def context(self) -> dict:
+        return self.panel.get_context(self.request, self.product)
 
     def render_html(self, parent_context: Context) -> SafeString:
-        return self.panel.render_html(parent_context, self.context)
+        if not self.panel.template_name:
+            return SafeString("")
+        if not self.panel.shared or self.cache_tags is None:
+            return self.panel.render_html(parent_context, self.context)
+        return fragment_by_tags(
+            f"product-panel:{self.panel.name}",
+            tags=self.cache_tags,
+            parts=(self.product.pk, self.request.get_host()),
+            render=lambda: self.panel.render_html(parent_context, self.context),
+        )
 
     def json_ld(self) -> dict | None:
         return self.panel.json_ld(self.context)
@@ -147,10 +188,14 @@ def product_annotators() -> list[ProductAnnotator]:
     return _registered(PRODUCT_ANNOTATOR_HOOK)
 
 
-def product_panels_shown(request: HttpRequest, product) -> list[ShownPanel]:
-    """Every panel of a product page with its context read, in page order."""
+def product_panels_shown(
+    request: HttpRequest, product, *, cache_tags=None
+) -> list[ShownPanel]:
+    """Every panel of a product page, in page order, each reading its context
+    when first rendered or asked for its JSON-LD. With `cache_tags` (the page's,
+    `cached_pages.product_page_tags`), shared panels come from their fragments."""
     return [
-        ShownPanel(panel=panel, context=panel.get_context(request, product))
+        ShownPanel(panel=panel, request=request, product=product, cache_tags=cache_tags)
         for panel in product_panels()
     ]
 

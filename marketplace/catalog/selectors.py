@@ -23,9 +23,10 @@ from django.http import Http404
 from django.utils.translation import gettext
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.search.backends import get_search_backend
 
 from comptoir.keyset import Keyset, KeysetPage
-from comptoir.search import full_text_search
+from comptoir.search import full_text_search, search_terms
 
 from .holds import held_expression
 from .models import Product, ProductImage, StockLevel, Store
@@ -95,7 +96,11 @@ def product_list(
     queryset = _with_card_tags(queryset.order_by(*ordering))
     # What registered apps show on the cards (a rating…), in the same query.
     queryset = products_annotated(queryset)
-    return _with_image_renditions(queryset, CARD_IMAGE_SPEC)
+    # The image in the products' own query and its card rendition in one more,
+    # as `product_get` does: one query and one prefetch level fewer per page.
+    return queryset.select_related("image").prefetch_related(
+        _renditions_prefetch("image__renditions", CARD_IMAGE_SPEC)
+    )
 
 
 def product_list_page(
@@ -119,12 +124,28 @@ def product_list_page(
 
 
 def product_get(*, slug: str) -> Product:
-    """The active product with this slug, with its tags, its image and the
-    image's renditions for the page (gallery and social card); 404 otherwise."""
-    # The image in the product's own query, its renditions in one more: the
-    # gallery's query (`product_gallery`) then leaves the page's count unchanged.
-    queryset = (
-        Product.objects.filter(active=True)
+    """The active product with this slug and its image, in one query; 404 otherwise.
+
+    Its tags and the image's renditions come with `product_page_media`, read only
+    by a page that renders them (a product page whose fragments are kept reads
+    none)."""
+    product = (
+        Product.objects.filter(active=True, slug=slug).select_related("image").first()
+    )
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def product_page_media(*, product: Product) -> Product:
+    """`product` read again, with its image, its tags and the image's renditions
+    for the page (gallery and social card): three queries, two without an image.
+
+    The product page's fragments read it after their version, so they never keep
+    a row older than that version; `product` itself when it is no longer active.
+    """
+    fresh = (
+        Product.objects.filter(active=True, pk=product.pk)
         .select_related("image")
         .prefetch_related(
             "tags",
@@ -132,11 +153,9 @@ def product_get(*, slug: str) -> Product:
                 "image__renditions", *GALLERY_IMAGE_SPECS, SOCIAL_IMAGE_SPEC
             ),
         )
+        .first()
     )
-    product = queryset.filter(slug=slug).first()
-    if product is None:
-        raise Http404("No such product.")
-    return product
+    return fresh or product
 
 
 @dataclass(frozen=True)
@@ -279,3 +298,91 @@ def product_search(*, query: str):
 def store_search(*, query: str):
     """Stores holding every word of the query (name, town), best match first."""
     return full_text_search(Store.objects.all(), query)
+
+
+# --- Picking a product: the resale form's product field --------------------------
+
+# What a picker shows and needs: a short list, from the second character typed.
+PRODUCT_CHOICES_LIMIT = 8
+PRODUCT_CHOICES_MIN_LENGTH = 2
+# Longer than any name (200) or reference (64): the rest cannot match anything.
+PRODUCT_CHOICES_QUERY_MAX = 200
+# What a choice shows: its name, reference, price and page (the slug).
+CHOICE_FIELDS = ("pk", "sku", "name", "slug", "price_cents")
+CONTROL_CHARACTERS = dict.fromkeys(range(32), " ")
+
+
+def product_choice_text(text: str) -> str:
+    """What a seller typed, as the product lookups read it: control characters
+    (NUL, which PostgreSQL refuses in a string) and repeated spaces made one
+    space, cut at `PRODUCT_CHOICES_QUERY_MAX` characters."""
+    cleaned = (text or "").translate(CONTROL_CHARACTERS)
+    return " ".join(cleaned.split())[:PRODUCT_CHOICES_QUERY_MAX].strip()
+
+
+def product_by_reference(*, reference: str) -> Product | None:
+    """The active product with this reference, whatever its case; None otherwise."""
+    reference = product_choice_text(reference)
+    if not reference:
+        return None
+    return (
+        Product.objects.filter(active=True, sku__iexact=reference)
+        .only(*CHOICE_FIELDS)
+        .first()
+    )
+
+
+def product_name_matches(*, query: str, limit: int) -> list[Product]:
+    """Up to `limit` active products whose name holds every word of `query`, the
+    last one possibly cut short ("sécateur pr"), best match first.
+
+    The site search's index and its reading of a query (`search_terms`), in
+    autocomplete mode: accents and case do not matter, and the cost is one
+    query whatever the catalog's size.
+    """
+    terms = search_terms(product_choice_text(query))
+    if not terms or limit <= 0:
+        return []
+    products = Product.objects.filter(active=True).only(*CHOICE_FIELDS)
+    return list(
+        get_search_backend().autocomplete(terms, products, operator="and")[:limit]
+    )
+
+
+def product_named(*, name: str) -> list[Product]:
+    """The active products whose whole name is `name` (any case), by reference.
+
+    At most two: a caller only needs to know whether the name is someone's alone.
+    """
+    name = product_choice_text(name)
+    if not name:
+        return []
+    return list(
+        Product.objects.filter(active=True, name__iexact=name)
+        .only(*CHOICE_FIELDS)
+        .order_by("sku")[:2]
+    )
+
+
+def product_choices(*, query: str, limit: int = PRODUCT_CHOICES_LIMIT) -> list[Product]:
+    """Up to `limit` active products a seller may mean by `query`: those whose
+    reference starts with it first, by reference, then those whose name holds its
+    words (`product_name_matches`). Fewer than `PRODUCT_CHOICES_MIN_LENGTH`
+    characters is no choice at all.
+
+    Two queries, whatever the catalog's size and whatever was typed.
+    """
+    text = product_choice_text(query)
+    if len(text) < PRODUCT_CHOICES_MIN_LENGTH:
+        return []
+    # References are printed in capitals and may hold a slash: a prefix as typed.
+    by_reference = list(
+        Product.objects.filter(active=True, sku__istartswith=text[:64])
+        .only(*CHOICE_FIELDS)
+        .order_by("sku")[:limit]
+    )
+    choices = {product.pk: product for product in by_reference}
+    if len(choices) < limit:
+        for product in product_name_matches(query=text, limit=limit):
+            choices.setdefault(product.pk, product)
+    return list(choices.values())[:limit]

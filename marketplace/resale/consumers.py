@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 from django.urls import path
 
+from community.notifications.presence import member_presence_mark
 from comptoir.routing import LiveGroupsMixin, socket_language
 
 from .conversations import conversation_for_member, conversation_is_party
@@ -29,7 +31,9 @@ class ConversationConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
     may open it: anyone else (anonymous, another member, staff, moderators) is
     refused at the handshake and joins no group. The page may send
     `{"type": "read"}` when it showed new messages to its reader; anything else
-    a client sends is ignored.
+    a client sends is ignored. Connecting marks the reader online
+    (notifications' `presence.py`): a new conversation then reaches them in the
+    app only, not by e-mail.
     """
 
     conversation_id = 0
@@ -53,6 +57,7 @@ class ConversationConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
         self.language = socket_language(self.scope.get("query_string", b""))
         await self.join_group(conversation_group(conversation_id))
         await self.accept()
+        await sync_to_async(member_presence_mark)(user.pk)
 
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "read":

@@ -10,7 +10,9 @@ step of a scam is to take the talk elsewhere); everyone's messages are rate
 limited by trust level. Each party's last read message id makes the unread
 count; a new message notifies the other party in the app once per conversation
 until they read it (the header's notification count is the unread conversation
-count's way there), and by e-mail only for a new conversation.
+count's way there), and by e-mail only for a new conversation, to a party who
+is offline (`community.notifications.presence`): one with the site open sees
+the notification arrive live on their pages.
 
 Services (`conversation_open`, `message_send`, `conversation_read`,
 `message_report`) each run in one transaction; reads are the other functions.
@@ -47,6 +49,7 @@ from community.moderation.posting import member_suspension_check, text_has_link
 from community.moderation.registry import ModeratedType
 from community.moderation.services import report_create
 from community.notifications.models import Notification
+from community.notifications.presence import member_is_online
 from community.notifications.services import (
     notification_mark_read,
     notification_send,
@@ -235,7 +238,9 @@ def message_send(*, conversation: Conversation, sender, body: str, now=None) -> 
     level e-mail addresses and phone numbers are masked (`Message.masked`). The
     message is published at once; the other party is notified in the app unless
     they already have an unread notification of this conversation, and by e-mail
-    for the first message of a conversation. Both parties' open pages get it live.
+    for the first message of a conversation if they are not online (no page of
+    theirs live in the last two minutes: notifications' `presence.py`). Both
+    parties' open pages get it live.
     """
     now = now or timezone.now()
     if not _is_party(conversation, sender):
@@ -288,12 +293,14 @@ def message_send(*, conversation: Conversation, sender, body: str, now=None) -> 
         )
         conversation.last_message_at = now
         setattr(conversation, _read_field(conversation, sender), message.pk)
-        _recipient_notify(conversation, sender=sender, first=first)
+        _recipient_notify(conversation, sender=sender, first=first, now=now)
         live.message_broadcast_on_commit(message)
     return message
 
 
-def _recipient_notify(conversation: Conversation, *, sender, first: bool) -> None:
+def _recipient_notify(
+    conversation: Conversation, *, sender, first: bool, now: dt.datetime
+) -> None:
     recipient = conversation.other_party(sender)
     if not recipient.is_active:
         return
@@ -322,8 +329,9 @@ def _recipient_notify(conversation: Conversation, *, sender, first: bool) -> Non
             "one of our stores, it protects you both."
         ),
         url=url,
-        # E-mail for a new conversation only, never for every message.
-        email=first,
+        # E-mail for a new conversation only, never for every message, and not to
+        # a member with the site open: their pages show it at once (ws/notifications/).
+        email=first and not member_is_online(recipient.pk, now=now),
         email_category=EMAIL_CATEGORY,
     )
 

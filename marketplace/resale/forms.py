@@ -8,13 +8,13 @@ reserved is the services' to say, in words, on the field it is about.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from comptoir import money
 
 from .models import (
     CONDITION_DEFINITIONS,
@@ -27,7 +27,13 @@ from .ratings import COMMENT_MAX_LENGTH
 from .selectors import DEFAULT_LISTING_SORT, LISTING_SORTS, NEAREST_SORT
 from .services import MAX_TAGS, PRICE_MAX_CENTS, TAG_MAX
 
-AMOUNT = re.compile(r"^(?P<units>\d+)(?:[.,](?P<decimals>\d*))?$")
+# Each way a typed price is not one (comptoir.money), in a seller's words.
+PRICE_NOT_UNDERSTOOD = {
+    "empty": _("Give the price in euros, e.g. 12.50."),
+    "negative": _("A price cannot be negative."),
+    "format": _("Write the price in euros with digits only, e.g. 12.50 or 12,50."),
+    "decimals": _("Prices go to the cent: at most two decimals, e.g. 12.50."),
+}
 
 
 def euros_to_cents(text: str) -> int:
@@ -36,26 +42,10 @@ def euros_to_cents(text: str) -> int:
     Raises ValidationError in words: not a number, negative, more than two
     decimals, zero, too large. Never a float on the way.
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text or "")
-    if not cleaned:
-        raise forms.ValidationError(_("Give the price in euros, e.g. 12.50."))
-    if cleaned.startswith("-"):
-        raise forms.ValidationError(_("A price cannot be negative."))
-    match = AMOUNT.match(cleaned)
-    if match is None:
-        raise forms.ValidationError(
-            _("Write the price in euros with digits only, e.g. 12.50 or 12,50.")
-        )
-    decimals = match.group("decimals") or ""
-    if len(decimals) > 2:
-        raise forms.ValidationError(
-            _("Prices go to the cent: at most two decimals, e.g. 12.50.")
-        )
     try:
-        value = Decimal(f"{match.group('units')}.{decimals or '0'}")
-    except InvalidOperation:  # pragma: no cover - the pattern rules it out
-        raise forms.ValidationError(_("Give the price in euros, e.g. 12.50.")) from None
-    cents = int(value * 100)
+        cents = money.euros_to_cents(text)
+    except money.AmountNotUnderstood as error:
+        raise forms.ValidationError(PRICE_NOT_UNDERSTOOD[error.reason]) from None
     if cents <= 0:
         raise forms.ValidationError(_("A price is at least €0.01."))
     if cents > PRICE_MAX_CENTS:
@@ -66,10 +56,9 @@ def euros_to_cents(text: str) -> int:
 
 
 def cents_to_euros(cents: int | None) -> str:
-    """Cents as a form shows them back: "12.50" (any separator is accepted)."""
-    if cents is None:
-        return ""
-    return f"{cents // 100}.{cents % 100:02d}"
+    """Cents as a form shows them back, in the active language ("12,50" in
+    French); either separator is accepted back."""
+    return money.cents_as_typed(cents)
 
 
 class EurosField(forms.CharField):
@@ -133,10 +122,14 @@ class ListingForm(forms.Form):
     """Put something on sale or edit it. Its two buttons say draft or publish.
 
     `stores` are the stores the seller may pick for the hand-off. On a new
-    listing the catalog product may be named by its reference (`product_sku`)
-    and the seller's purchase of it carried along (`purchase`, from "Resell
-    this"); once saved, neither changes.
+    listing the catalog product may be named by its reference or its name
+    (`product_sku`; the picker of catalog/product-picker.js puts the chosen
+    product's reference there) and the seller's purchase of it carried along
+    (`purchase`, from "Resell this"); once saved, neither changes.
     """
+
+    # A question back to the seller names this many of the products matched.
+    PRODUCT_MATCHES_NAMED = 5
 
     title = forms.CharField(
         label=_("Title"),
@@ -191,13 +184,22 @@ class ListingForm(forms.Form):
             "invalid_choice": _("Choose the stores from the list."),
         },
     )
+    # Named for what the browser sends once a product is picked: its reference.
     product_sku = forms.CharField(
-        label=_("Catalog reference (optional)"),
+        label=_("Catalog product (optional)"),
         required=False,
-        max_length=64,
+        # A product's name has up to 200 characters, its reference 64.
+        max_length=200,
         help_text=_(
-            "If it is a product of our catalog, its reference (on the label or "
-            "the receipt): buyers then see the new one's price and stock."
+            "If it is a product of our catalog, its name or its reference (on the "
+            "label or the receipt): buyers then see the new one's price and stock."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-product-picker": "",
+            }
         ),
     )
     purchase = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -249,20 +251,74 @@ class ListingForm(forms.Form):
         return tags
 
     def clean_product_sku(self):
-        from marketplace.catalog.models import Product
+        """The catalog product the seller named, or None when the field is empty.
 
-        sku = " ".join((self.cleaned_data.get("product_sku") or "").split())
-        if not sku:
+        A reference, whatever its case, names its product; otherwise a product's
+        whole name, if it is that product's alone; otherwise the one product
+        whose name holds the words typed. Several such products are a question
+        back to the seller, naming some of them with their references.
+        """
+        from marketplace.catalog import selectors as catalog
+
+        text = catalog.product_choice_text(self.cleaned_data.get("product_sku"))
+        if not text:
             return None
-        product = Product.objects.filter(active=True, sku__iexact=sku).first()
-        if product is None:
+        product = catalog.product_by_reference(reference=text)
+        if product is not None:
+            return product
+        named = catalog.product_named(name=text)
+        if len(named) == 1:
+            return named[0]
+        matches = catalog.product_name_matches(
+            query=text, limit=self.PRODUCT_MATCHES_NAMED + 1
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
             raise forms.ValidationError(
                 _(
-                    "No product of our catalog has this reference: check it, or "
-                    "leave the field empty."
-                )
+                    "No product of our catalog matches this name or reference: "
+                    "check the spelling, or leave the field empty."
+                ),
+                code="no_product",
             )
-        return product
+        # Semicolons: a product's name may hold a comma ("Arrosoir, 10 L").
+        named_products = "; ".join(
+            f"{product.name} ({product.sku})"
+            for product in matches[: self.PRODUCT_MATCHES_NAMED]
+        )
+        if len(matches) > self.PRODUCT_MATCHES_NAMED:
+            named_products += "; …"
+        raise forms.ValidationError(
+            _(
+                "Several products match: %(products)s. Pick one from the list or "
+                "type its reference."
+            ),
+            code="several_products",
+            params={"products": named_products},
+        )
+
+    def picked_product(self):
+        """The catalog product the field holds, for the page to show it chosen:
+        the one the form was sent with once it is cleaned, or the one it starts
+        from (a reference in `initial`, from "Resell this" or a product page).
+        None if there is none, or the field is not on the form (editing)."""
+        if not hasattr(self, "_picked_product"):
+            self._picked_product = self._product_held()
+        return self._picked_product
+
+    def _product_held(self):
+        from marketplace.catalog.models import Product
+        from marketplace.catalog.selectors import product_by_reference
+
+        field = self.fields.get("product_sku")
+        if field is None:
+            return None
+        if self.is_bound:
+            product = getattr(self, "cleaned_data", {}).get("product_sku")
+            return product if isinstance(product, Product) else None
+        initial = self.get_initial_for_field(field, "product_sku")
+        return product_by_reference(reference=str(initial or ""))
 
     def clean(self):
         data = super().clean()

@@ -129,6 +129,7 @@ class SecondHandPanel(ProductPanel):
     # After the reviews (100), before the questions (150): what it is worth used.
     order = 120
     template_name = "resale/includes/product_second_hand.html"
+    shared = True  # The same for every viewer: kept under the page's tags.
 
     def get_context(self, request: HttpRequest, product) -> dict:
         figures = product_second_hand_kept(product_id=product.pk)

@@ -6,33 +6,17 @@ services check again inside their transaction.
 
 from __future__ import annotations
 
-import re
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.money import format_cents
-
-# "12.50", "12,50", "12,50 €", "€12.50": what staff type at a till.
-_EUROS = re.compile(r"^\d{1,7}(?:[.,]\d{1,2})?$")
-
-
-def euros_to_cents(text: str) -> int | None:
-    """An amount typed in euros as integer cents, or None if it is not one."""
-    cleaned = re.sub(r"[\s\u00a0€]+", "", text or "").replace("EUR", "")
-    if not _EUROS.match(cleaned):
-        return None
-    try:
-        return int((Decimal(cleaned.replace(",", ".")) * 100).to_integral_value())
-    except InvalidOperation:
-        return None
-
-
-def cents_to_euros(cents: int) -> str:
-    """Cents as the form shows them: 1250 → "12.50"."""
-    return f"{Decimal(int(cents)) / 100:.2f}"
+from comptoir.money import (
+    AmountNotUnderstood,
+    cents_as_typed,
+    euros_to_cents,
+    format_cents,
+)
 
 
 class CollectForm(forms.Form):
@@ -65,7 +49,7 @@ class CreditForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "amount": cents_to_euros(max(min(available_cents, left_cents), 0)),
+                "amount": cents_as_typed(max(min(available_cents, left_cents), 0)),
                 "request_key": uuid.uuid4().hex,
             },
         )
@@ -78,9 +62,12 @@ class CreditForm(forms.Form):
         }
 
     def clean_amount(self) -> int:
-        cents = euros_to_cents(self.cleaned_data["amount"])
-        if cents is None:
-            raise forms.ValidationError(_("Give the amount in euros, e.g. 12.50."))
+        try:
+            cents = euros_to_cents(self.cleaned_data["amount"])
+        except AmountNotUnderstood:
+            raise forms.ValidationError(
+                _("Give the amount in euros, e.g. 12.50.")
+            ) from None
         if cents <= 0:
             raise forms.ValidationError(_("The amount must be above zero."))
         return cents

@@ -34,3 +34,7 @@ application = ProtocolTypeRouter(
 )
 # Open sockets as a Prometheus gauge, when METRICS_ENABLED (comptoir/metrics.py).
 application = count_open_sockets(application)
+
+from comptoir.process import loaded_code_freeze  # noqa: E402
+
+loaded_code_freeze()

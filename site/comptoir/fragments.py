@@ -6,6 +6,12 @@ key is built from every value the fragment shows (plus the language), so a chang
 of any of them is a new key: nothing to invalidate, and stale keys age out.
 A list reads all its fragments in one `get_many` (one round trip to Redis, not one
 per card) and renders only the missing ones.
+
+A larger piece whose values are too many to list (a product page's facts and stock
+lines, an article's body) is keyed instead by the page cache's tag versions
+(`fragment_by_tags`): the same `page_cache_invalidate` that forgets the visitors'
+copy of a page forgets the members' copy of its shared parts. Only what looks the
+same for every viewer goes in one; a member's own links stay outside.
 """
 
 from __future__ import annotations
@@ -32,6 +38,33 @@ def fragment_key(name: str, parts: Sequence) -> str:
         repr((FRAGMENT_VERSION, get_language(), *parts)).encode(), digest_size=16
     ).hexdigest()
     return f"fragment:{name}:{digest}"
+
+
+def fragment_by_tags(
+    name: str,
+    *,
+    tags: Iterable[str],
+    parts: Sequence = (),
+    render: Callable[[], str],
+) -> SafeString:
+    """The HTML `render()` makes, kept until one of `tags` is invalidated.
+
+    `parts` are the other values it depends on (the page's id, a query string).
+    The tags' version is read before rendering, as a page's is, so HTML built
+    from data that changed meanwhile is stored under a version no one reads.
+    While the cache does not answer, it is rendered every time.
+    """
+    from comptoir.page_cache import page_cache_tags_version
+
+    version = page_cache_tags_version(*sorted(set(tags)))
+    if version is None:
+        return mark_safe(str(render()))
+    key = fragment_key(name, (version, *parts))
+    text = cache.get(key)
+    if text is None:
+        text = str(render())
+        cache.set(key, text, timeout=FRAGMENT_TIMEOUT)
+    return mark_safe(text)
 
 
 def fragments_render(

@@ -233,15 +233,29 @@ def _page_deleted(sender, instance, **kwargs):
         page_cache_invalidate(PAGES)
 
 
+def _privacy_changed(sender, instance, **kwargs):
+    # A page made private (or public again) must stop being served from a copy
+    # a visitor's earlier request stored: its subpages too, so all of them go.
+    page_cache_invalidate(PAGES)
+
+
 def page_signals_connect() -> None:
-    """Forget Wagtail pages' entries when editors change the page tree (from
-    `ComptoirConfig.ready`, so scheduled publishing by command is heard too)."""
-    from django.db.models.signals import post_delete
+    """Forget Wagtail pages' entries when editors change the page tree or who may
+    see a page (from `ComptoirConfig.ready`, so scheduled publishing by command is
+    heard too)."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_changed, dispatch_uid="page_cache_page_changed")
     post_delete.connect(_page_deleted, dispatch_uid="page_cache_page_deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _privacy_changed,
+            sender=PageViewRestriction,
+            dispatch_uid="page_cache_privacy_changed",
+        )
 
 
 # --- The cache, and Redis outages -------------------------------------------------
@@ -363,6 +377,30 @@ def _normalised_query(request: HttpRequest, allowed: frozenset[str]) -> str | No
             return None
         parts.append(f"{key}={values[0]}")
     return "&".join(parts)
+
+
+def page_query_key(request: HttpRequest, url_name: str) -> str | None:
+    """The query string of the registered page `url_name` in a fixed order, as
+    the page cache keys it, for an app's fragments of that page (comptoir/
+    fragments.py); None when the page cache would not keep the page with it (a
+    key no registration reads, a repeated or overlong value): such fragments are
+    built without being kept, or each odd URL would be one more copy."""
+    read = frozenset().union(
+        *(page.query_params for page in cached_pages().by_url_name.get(url_name, ()))
+    )
+    return _normalised_query(request, read)
+
+
+def page_registered_tags(request: HttpRequest, url_name: str, target) -> set[str]:
+    """Every registration's tags of page `url_name` for this request, `target`
+    being its ResolverMatch: what its fragments are kept under."""
+    return set().union(
+        *(
+            page.tags(request, target)
+            for page in cached_pages().by_url_name.get(url_name, ())
+            if page.tags is not None
+        )
+    )
 
 
 @dataclass

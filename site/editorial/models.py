@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -14,11 +15,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
+from .routing import CachedRouteMixin
 
 ARTICLES_PER_PAGE = 10
 
 
-class HomePage(Page):
+class HomePage(CachedRouteMixin, Page):
     """The site's root: an introduction, what editors feature, the latest articles."""
 
     intro = RichTextField(
@@ -50,15 +52,25 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
+        from .cached_pages import home_page_tags
 
         context = super().get_context(request, *args, **kwargs)
-        featured = selectors.home_featured_articles(home=self)
+        # The page's content is kept as HTML under its page-cache tags
+        # (templates/editorial/home_page.html): only building it reads these.
+        context["fragment_tags"] = home_page_tags(self)
+        featured = SimpleLazyObject(lambda: selectors.home_featured_articles(home=self))
         context["featured_articles"] = featured
-        context["featured_products"] = selectors.home_featured_products(home=self)
-        context["latest_articles"] = selectors.articles_latest(
-            limit=6, exclude_ids=[article.pk for article in featured]
+        context["featured_products"] = SimpleLazyObject(
+            lambda: selectors.home_featured_products(home=self)
         )
-        context["article_index"] = selectors.article_index_for(home=self)
+        context["latest_articles"] = SimpleLazyObject(
+            lambda: selectors.articles_latest(
+                limit=6, exclude_ids=[article.pk for article in featured]
+            )
+        )
+        context["article_index"] = SimpleLazyObject(
+            lambda: selectors.article_index_for(home=self)
+        )
         return context
 
 
@@ -200,14 +212,27 @@ class ArticlePage(Page):
         verbose_name_plural = _("articles")
 
     def get_context(self, request, *args, **kwargs):
+        from .cached_pages import article_page_tags
+
         context = super().get_context(request, *args, **kwargs)
-        context["tags"] = list(self.tags.all())
+        # The head's meta and the article are kept as HTML under its page-cache
+        # tags (templates/editorial/article_page.html): only building them reads
+        # the tags and the share image.
+        context["fragment_tags"] = article_page_tags(self)
+        context["tags"] = SimpleLazyObject(lambda: list(self.tags.all()))
         # Share links must work off-site, so they carry scheme and host.
         context["absolute_url"] = request.build_absolute_uri(self.get_url(request))
-        if self.cover_image:
-            rendition = self.cover_image.get_rendition("fill-1200x630")
-            context["share_image"] = rendition
-            context["share_image_url"] = request.build_absolute_uri(rendition.url)
+        share_image = SimpleLazyObject(
+            lambda: (
+                self.cover_image.get_rendition("fill-1200x630")
+                if self.cover_image_id
+                else None
+            )
+        )
+        context["share_image"] = share_image
+        context["share_image_url"] = SimpleLazyObject(
+            lambda: request.build_absolute_uri(share_image.url)
+        )
         return context
 
     @property

@@ -239,6 +239,29 @@ def test_an_unpublished_article_leaves_the_cache(
     assert "Tailler ses rosiers" not in text(client.get(urls["articles"]))
 
 
+def test_an_article_made_private_is_no_longer_served_from_the_cache(
+    shop, client, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    urls = page_urls(shop)
+    warm(client, urls["article"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=shop["article"],
+            restriction_type=PageViewRestriction.PASSWORD,
+            password="jardin",
+        )
+    response = client.get(urls["article"])
+    assert response.get(STATUS_HEADER) != "hit"
+    assert "Tailler ses rosiers" not in text(response)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert "Tailler ses rosiers" in text(client.get(urls["article"]))
+
+
 def test_a_review_approved_by_a_moderator_shows_on_the_next_visit(
     shop, client, django_capture_on_commit_callbacks
 ):

@@ -89,3 +89,46 @@ def live_socket_meta():
     return format_html(
         '<meta name="comptoir-live-socket" content="{}">', settings.LIVE_SOCKET_URL
     )
+
+
+class _FragmentByTagsNode(template.Node):
+    def __init__(self, nodelist, name, tags, parts):
+        self.nodelist, self.name, self.tags, self.parts = nodelist, name, tags, parts
+
+    def render(self, context):
+        from comptoir.fragments import fragment_by_tags
+
+        tags = self.tags.resolve(context)
+        request = context.get("request")
+        if tags is None or getattr(request, "is_preview", False):
+            # A Wagtail preview shows a draft: it must neither read nor replace
+            # the copy members get of the published page.
+            return self.nodelist.render(context)
+        return fragment_by_tags(
+            self.name.resolve(context),
+            tags=tags,
+            parts=[part.resolve(context) for part in self.parts],
+            render=lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def fragment_by_tags(parser, token):
+    """{% fragment_by_tags "name" tags part… %}…{% endfragment_by_tags %}: the
+    enclosed HTML kept until one of `tags` is invalidated (comptoir/fragments.py).
+    Put only what every viewer sees the same inside: no member's name, no form
+    with a CSRF token. Rendered afresh, and not kept, in a preview or when `tags`
+    is None."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes a name, the tags and optional key parts."
+        )
+    nodelist = parser.parse(("endfragment_by_tags",))
+    parser.delete_first_token()
+    return _FragmentByTagsNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        parser.compile_filter(bits[2]),
+        [parser.compile_filter(bit) for bit in bits[3:]],
+    )

@@ -1,7 +1,11 @@
-"""Article cards and product teasers of the editorial pages, kept as HTML.
+"""The editorial pages' shared HTML, kept: article cards, product teasers, and the
+home page's and an article's content.
 
 Each card is cached under what it shows (comptoir/fragments.py), so the home page
-and the article index render only the cards that changed since.
+and the article index render only the cards that changed since. The larger pieces
+(comptoir's `{% fragment_by_tags %}`) are kept under the page cache's tags of their page
+(editorial/cached_pages.py), so members, who never get the page cache, get them
+without the reads that build them.
 """
 
 from django import template

@@ -42,6 +42,9 @@ def summary_on_page(client, product) -> str:
     return page[start : page.index('class="review-write"', start)]
 
 
+# Committed for real: the page's summary is kept under the product's tags,
+# forgotten when each service's transaction commits.
+@pytest.mark.django_db(transaction=True)
 def test_every_change_to_a_review_recounts_its_product(
     client, product, author, newcomer, moderator, staff
 ):

@@ -342,19 +342,25 @@ def test_admin_refuses_a_gallery_picture_without_an_image(admin_client, product)
     assert not product.gallery_images.exists()
 
 
-def test_admin_edit_refreshes_the_cached_product_page(admin_client, product):
+# The page's fragments are forgotten when the edit commits: its on-commit
+# callbacks run here as a commit would run them.
+def test_admin_edit_refreshes_the_cached_product_page(
+    admin_client, product, django_capture_on_commit_callbacks
+):
     visitor = Client()
     product.image = make_image("Principale")
     product.save()
     page_html(visitor, product)  # in the page cache now
     url = reverse("wagtailsnippets_catalog_product:edit", args=[product.pk])
 
-    admin_client.post(
-        url,
-        edit_data(
-            product, [{"image": str(make_image().pk), "alt": "Neuve", "ORDER": "1"}]
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            url,
+            edit_data(
+                product,
+                [{"image": str(make_image().pk), "alt": "Neuve", "ORDER": "1"}],
+            ),
+        )
 
     alts = [alt for _, alt in thumbnails(page_html(visitor, product))]
     assert alts == ["Arrosoir galvanisé 10 L", "Neuve"]

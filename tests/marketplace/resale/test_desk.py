@@ -338,3 +338,31 @@ def test_a_store_one_does_not_work_is_a_404_for_buy_backs(buyback, staff, other_
         buyback_page(other_store, buyback, "buyback_inspect"), {"condition": "fair"}
     )
     assert response.status_code == 404
+
+
+def _in_french(user):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "fr"
+    profile.save()
+
+
+def test_a_french_desk_shows_the_price_as_staff_type_it_and_takes_it_back(
+    handoff, staff
+):
+    _in_french(staff)
+    client = client_for(staff)
+
+    page = text(client.get(handoff_page(handoff)))
+    assert 'name="paid" value="45,00"' in page
+
+    response = confirm(client, handoff, paid="45,00")
+    assert response.status_code == 302
+    handoff.refresh_from_db()
+    assert handoff.paid_cents == PRICE
+
+
+def test_an_english_desk_shows_the_price_with_a_point(handoff, staff):
+    page = text(client_for(staff).get(handoff_page(handoff)))
+    assert 'name="paid" value="45.00"' in page

@@ -212,7 +212,7 @@ def test_an_unknown_catalog_reference_is_refused(seller, store):
     )
 
     assert response.status_code == 400
-    assert "No product of our catalog has this reference" in text(response)
+    assert "No product of our catalog matches this name or reference" in text(response)
 
 
 # --- Edit -----------------------------------------------------------------------

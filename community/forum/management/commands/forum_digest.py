@@ -5,6 +5,8 @@ the default) one per ISO week, from the first run of the week that finds
 something new. Running it twice, or twice at once, sends each digest once
 (community/forum/digest.py). `--now` runs it as of another moment (tests, a
 catch-up); `--frequency` sends only the daily or only the weekly digests.
+`--background` asks a worker to send them instead (its progress shows in the
+admin's "Background tasks"); asking again the same day starts no second job.
 """
 
 import time
@@ -13,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from community.forum.digest import digests_send
+from community.forum.digest import digests_send, digests_send_later
 from community.forum.models import DigestFrequency
 from comptoir.progress import Progress
 
@@ -46,9 +48,22 @@ class Command(BaseCommand):
             help="run as of this moment (ISO date and time); the default is now",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress line")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="leave the digests to a background worker and return at once",
+        )
 
-    def handle(self, *args, now=None, frequency=None, quiet=False, **options):
+    def handle(
+        self, *args, now=None, frequency=None, quiet=False, background=False, **options
+    ):
         moment = _moment(now) if now else timezone.now()
+        if background:
+            job = digests_send_later(now=moment, frequency=frequency)
+            self.stdout.write(
+                f"Forum digests of {job.summary} asked for: background job {job.pk}."
+            )
+            return
         progress = Progress(self.stdout, quiet=quiet or options["verbosity"] == 0)
         started = time.perf_counter()
         counts = digests_send(now=moment, frequency=frequency, progress=progress)

@@ -3,7 +3,7 @@
 // queue-count.js). A plain script, loaded before them: no build step.
 //
 //   Comptoir.liveSocket("/ws/notifications/", {
-//     onOpen: function () {},            // each time it is (re)connected
+//     onOpen: function (socket) {},      // each time it is (re)connected
 //     onMessage: function (message) {},  // each message, parsed from JSON
 //     onClose: function (event) {},      // each time it closes
 //     retry: function (event, wasOpen) { return true; },  // false: stay closed
@@ -58,7 +58,8 @@
         wasOpen = true;
         delay = MIN_DELAY;
         if (options.onOpen) {
-          options.onOpen();
+          // The open WebSocket, for scripts that also talk to the server.
+          options.onOpen(socket);
         }
       });
       socket.addEventListener("message", function (event) {
