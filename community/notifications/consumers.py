@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
-from comptoir.routing import LiveGroupsMixin
+from comptoir.routing import IgnoreUnreadableMixin, LiveGroupsMixin
 
 from .live import member_notifications_group
 from .presence import member_presence_mark
@@ -18,7 +18,9 @@ from .selectors import notification_unread_count
 PRESENCE_MARK_EVERY = dt.timedelta(seconds=30)
 
 
-class NotificationCountConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
+class NotificationCountConsumer(
+    IgnoreUnreadableMixin, LiveGroupsMixin, AsyncJsonWebsocketConsumer
+):
     """Sends the signed-in member's unread count whenever it changes.
 
     Only the member's own count, from the session: anonymous visitors are
@@ -55,15 +57,8 @@ class NotificationCountConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
         self.presence_marked_at = now
         await sync_to_async(member_presence_mark)(self.member_id, now=now)
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        # Text that is not JSON, or not a presence, is ignored rather than
-        # closing the socket.
-        if not text_data:
-            return
-        try:
-            content = await self.decode_json(text_data)
-        except ValueError:
-            return
+    async def receive_json(self, content, **kwargs):
+        # Anything but a presence is ignored.
         if isinstance(content, dict) and content.get("type") == "presence":
             await self._presence_mark()
 

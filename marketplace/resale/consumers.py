@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import path
 
 from community.notifications.presence import member_presence_mark
-from comptoir.routing import LiveGroupsMixin, socket_language
+from comptoir.routing import IgnoreUnreadableMixin, LiveGroupsMixin, socket_language
 
 from .conversations import conversation_for_member, conversation_is_party
 from .conversations import conversation_read as _conversation_read
@@ -24,7 +24,9 @@ def _mark_read(conversation_id: int, member) -> None:
     _conversation_read(conversation=conversation, member=member)
 
 
-class ConversationConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
+class ConversationConsumer(
+    IgnoreUnreadableMixin, LiveGroupsMixin, AsyncJsonWebsocketConsumer
+):
     """Sends each new message of one conversation, as the page's HTML.
 
     Only the conversation's buyer and seller, authenticated from the session,
@@ -62,16 +64,6 @@ class ConversationConsumer(LiveGroupsMixin, AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         if isinstance(content, dict) and content.get("type") == "read":
             await database_sync_to_async(_mark_read)(self.conversation_id, self.member)
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        # Text that is not JSON is ignored rather than closing the socket.
-        if not text_data:
-            return
-        try:
-            content = await self.decode_json(text_data)
-        except ValueError:
-            return
-        await self.receive_json(content)
 
     async def conversation_message(self, event):
         side = "mine" if event["sender_id"] == self.member.pk else "theirs"

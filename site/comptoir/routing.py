@@ -34,6 +34,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_GROUP_EXPIRY = 86400
 
 
+class IgnoreUnreadableMixin:
+    """For an AsyncJsonWebsocketConsumer that listens to its pages: text that is
+    not JSON is ignored rather than closing the socket (Channels' own `receive`
+    raises on it); what decodes goes to `receive_json` as usual."""
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if not text_data:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content, **kwargs)
+
+
 class LiveGroupsMixin:
     """For a Channels consumer: groups joined with `join_group` are renewed while
     the socket is open and left when it ends, however it ends.

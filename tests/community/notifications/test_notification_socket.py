@@ -4,32 +4,19 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from community.notifications.services import (
     notification_mark_all_read,
     notification_send,
 )
 from comptoir.asgi import application
+from tests.sockets import session_cookie_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("fresh_channel_layer"),
 ]
-
-
-def session_cookie_for(member) -> bytes:
-    """A real session for the member, as the browser would send it."""
-    engine = import_string(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 
 
 def communicator(member=None) -> WebsocketCommunicator:

@@ -8,11 +8,8 @@ import time_machine
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from community.notifications.presence import (
     ONLINE_WINDOW,
@@ -22,6 +19,7 @@ from community.notifications.presence import (
 from community.notifications.services import notification_send
 from comptoir.asgi import application
 from tests.conftest import SUITE_NOW
+from tests.sockets import session_cookie_for
 
 NOW = SUITE_NOW
 SECOND = dt.timedelta(seconds=1)
@@ -38,17 +36,6 @@ UNREACHABLE_CACHE = {
 def unreachable_cache(settings):
     """The default cache is a Redis that does not answer."""
     settings.CACHES = UNREACHABLE_CACHE
-
-
-def session_cookie_for(member) -> bytes:
-    """A real session for the member, as the browser would send it."""
-    engine = import_string(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 
 
 def communicator(member=None) -> WebsocketCommunicator:

@@ -11,10 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core import mail
-from django.utils.module_loading import import_string
 
 from community.notifications.models import Notification
 from community.notifications.presence import ONLINE_WINDOW, member_presence_mark
@@ -25,6 +22,7 @@ from marketplace.resale.conversations import (
     message_send,
 )
 from tests.marketplace.resale.fixtures import NOW, make_listing
+from tests.sockets import session_cookie_for
 
 HELLO = "Bonjour, le sécateur est-il toujours disponible ?"
 TALK = "Bao wants to talk about “Sécateur Pro à lame franche”"
@@ -132,17 +130,6 @@ def test_a_cache_that_fails_sends_the_email(
 
 
 # --- presence from the member's open pages, against the real ASGI app ------------
-
-
-def session_cookie_for(member) -> bytes:
-    """A real session for the member, as the browser would send it."""
-    engine = import_string(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 
 
 def socket_for(path: str, member) -> WebsocketCommunicator:

@@ -15,17 +15,15 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from community.moderation.models import ModerationStatus
 from comptoir.asgi import application
 from marketplace.resale.conversations import conversation_open, message_send
 from marketplace.resale.models import Listing, ListingState
 from tests.conftest import SUITE_NOW
+from tests.sockets import session_cookie_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -58,17 +56,6 @@ def conversation(seller, buyer, store):
     )
     listing.handoff_stores.add(store)
     return conversation_open(listing=listing, member=buyer)
-
-
-def session_cookie_for(member) -> bytes:
-    """A real session for the member, as the browser would send it."""
-    engine = import_string(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
 
 
 def socket_for(path: str, member=None, lang="en") -> WebsocketCommunicator:
